@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import type { ClusterConfig } from "../../config";
+import { VaultFirewall } from "./firewall";
+import { VaultIdentity } from "./identity";
+import { VaultLoadBalancer, worstCaseFailoverSeconds } from "./loadBalancer";
+import { VaultNetwork } from "./network";
+import { VaultNodes } from "./nodes";
+import { VaultSealKey } from "./sealKey";
+import { VaultStorage } from "./storage";
+import { VaultTls } from "./tls";
+import { VAULT_API_PORT } from "./userData";
+
+export interface VaultClusterArgs {
+  /** The validated `vault-platform:cluster` settings. */
+  cluster: ClusterConfig;
+  /** AWS region of every resource. */
+  region: string;
+  /** Prefix for resource names, e.g. "vault-dev". */
+  namePrefix: string;
+  /** Path of the file audit device on the nodes (rotated there). */
+  auditLogPath: string;
+  /** AWS provider for every AWS resource. */
+  provider: aws.Provider;
+  /** TLS provider for the CA and the server certificate. */
+  tlsProvider: tls.Provider;
+}
+
+/**
+ * A highly-available Vault on AWS: nodes across zones behind an internal load balancer, DynamoDB
+ * storage with the HA lock, KMS auto-unseal, TLS from the client to the Vault process.
+ */
+export class VaultCluster extends pulumi.ComponentResource {
+  /** https URL clients use: the domain when set, else the load balancer's DNS name. */
+  readonly vaultAddress: pulumi.Output<string>;
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+  readonly caCertificate: pulumi.Output<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly storageTable: pulumi.Output<string>;
+  readonly autoScalingGroup: pulumi.Output<string>;
+  /** Worst-case seconds from losing the active node to serving again. */
+  readonly failoverSeconds: number;
+  readonly userData: pulumi.Output<string>;
+
+  constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:cluster:VaultCluster", name, {}, opts);
+    const { cluster, namePrefix, provider } = args;
+    const child = { parent: this };
+    const common = { namePrefix, provider };
+
+    const network = new VaultNetwork(`${name}-network`, {
+      ...common, region: args.region, availabilityZones: cluster.availabilityZones, vpcCidr: cluster.vpcCidr,
+      vpcId: cluster.vpcId, subnetIds: cluster.subnetIds, singleNatGateway: cluster.singleNatGateway,
+    }, child);
+    const identity = new VaultIdentity(`${name}-identity`, common, child);
+    const sealKey = new VaultSealKey(`${name}-seal`, { ...common, nodeRoleArn: identity.role.arn }, child);
+    const storage = new VaultStorage(`${name}-storage`, common, child);
+    const firewall = new VaultFirewall(`${name}-firewall`, { ...common, vpcId: network.vpcId, allowedCidrs: cluster.allowedCidrs }, child);
+    const loadBalancer = new VaultLoadBalancer(`${name}-lb`, {
+      ...common, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
+      securityGroupId: firewall.loadBalancerGroupId, healthCheck: cluster.healthCheck,
+    }, child);
+    const certificates = new VaultTls(`${name}-tls`, {
+      ...common, tlsProvider: args.tlsProvider,
+      dnsNames: cluster.domain ? [loadBalancer.dnsName, cluster.domain] : [loadBalancer.dnsName],
+    }, child);
+    const nodes = new VaultNodes(`${name}-nodes`, {
+      ...common, region: args.region, nodeCount: cluster.nodeCount, instanceType: cluster.instanceType,
+      vaultVersion: cluster.vaultVersion, subnetIds: network.privateSubnetIds, securityGroupId: firewall.nodeGroupId,
+      role: identity.role, instanceProfileArn: identity.instanceProfileArn, targetGroupArn: loadBalancer.targetGroupArn,
+      table: { name: storage.tableName, arn: storage.tableArn }, sealKeyArn: sealKey.keyArn,
+      tlsSecretArn: certificates.secretArn, auditLogPath: args.auditLogPath, rootVolumeSizeGb: cluster.rootVolumeSizeGb,
+    }, child);
+
+    this.loadBalancerDnsName = loadBalancer.dnsName;
+    this.vaultAddress = cluster.domain
+      ? pulumi.output(`https://${cluster.domain}:${VAULT_API_PORT}`)
+      : pulumi.interpolate`https://${loadBalancer.dnsName}:${VAULT_API_PORT}`;
+    this.caCertificate = certificates.caCertificate;
+    this.kmsKeyArn = sealKey.keyArn;
+    this.storageTable = storage.tableName;
+    this.autoScalingGroup = nodes.autoScalingGroupName;
+    this.userData = nodes.userData;
+    this.failoverSeconds = worstCaseFailoverSeconds(cluster.healthCheck);
+    this.registerOutputs({
+      vaultAddress: this.vaultAddress, caCertificate: this.caCertificate, kmsKeyArn: this.kmsKeyArn,
+      storageTable: this.storageTable, autoScalingGroup: this.autoScalingGroup, failoverSeconds: this.failoverSeconds,
+    });
+  }
+}

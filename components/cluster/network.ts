@@ -1,0 +1,112 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterComponentArgs } from "./common";
+
+export interface VaultNetworkArgs extends ClusterComponentArgs {
+  /** Availability zones, one private subnet each. */
+  availabilityZones: string[];
+  /** CIDR of a new VPC; leave unset to use vpcId and subnetIds. */
+  vpcCidr?: string;
+  /** An existing VPC. */
+  vpcId?: string;
+  /** Existing private subnets, one per availability zone, in the same order. */
+  subnetIds?: string[];
+  /** One NAT gateway for all zones (cheaper, not zone-redundant) instead of one per zone. */
+  singleNatGateway: boolean;
+  /** Region, for the VPC endpoint service names. */
+  region: string;
+}
+
+/** Subnet bits added to the VPC prefix: 16 slots, privates from slot 0, publics from slot 8. */
+const SUBNET_BITS = 4;
+const PUBLIC_SLOT_OFFSET = 8;
+
+/** Carves one private and one public subnet per zone out of the VPC CIDR. */
+export function carveSubnets(vpcCidr: string, zoneCount: number): { privateCidrs: string[]; publicCidrs: string[] } {
+  const [address, prefixText] = vpcCidr.split("/");
+  const base = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const prefix = Number(prefixText) + SUBNET_BITS;
+  const size = 2 ** (32 - prefix);
+  const cidrAt = (slot: number) => {
+    const start = base + slot * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join(".")}/${prefix}`;
+  };
+  const zones = [...Array(zoneCount).keys()];
+  return { privateCidrs: zones.map(cidrAt), publicCidrs: zones.map((zone) => cidrAt(PUBLIC_SLOT_OFFSET + zone)) };
+}
+
+/**
+ * Where the nodes live: a new VPC with private subnets (NAT for the package repository, endpoints for
+ * DynamoDB, KMS and Secrets Manager so that storage and unseal traffic stays inside AWS), or an existing one.
+ */
+export class VaultNetwork extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly privateSubnetIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: VaultNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:cluster:Network", name, {}, opts);
+    if (args.vpcCidr === undefined) {
+      this.vpcId = pulumi.output(args.vpcId!);
+      this.privateSubnetIds = args.subnetIds!.map((id) => pulumi.output(id));
+      this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+      return;
+    }
+    const child = { parent: this, provider: args.provider };
+    const tag = (suffix: string) => ({ Name: `${args.namePrefix}-${suffix}` });
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc"),
+    }, child);
+    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, child);
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+      vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: tag("public"),
+    }, child);
+
+    const { privateCidrs, publicCidrs } = carveSubnets(args.vpcCidr, args.availabilityZones.length);
+    const natGateways: aws.ec2.NatGateway[] = [];
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
+    const privateSubnets = args.availabilityZones.map((zone, index) => {
+      const publicSubnet = new aws.ec2.Subnet(`${name}-public-${zone}`, {
+        vpcId: vpc.id, availabilityZone: zone, cidrBlock: publicCidrs[index], mapPublicIpOnLaunch: false, tags: tag(`public-${zone}`),
+      }, child);
+      new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, child);
+      if (!args.singleNatGateway || index === 0) {
+        const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: tag(`nat-${zone}`) }, child);
+        natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
+          subnetId: publicSubnet.id, allocationId: address.id, tags: tag(`nat-${zone}`),
+        }, { ...child, dependsOn: [gateway] }));
+      }
+      const routes = new aws.ec2.RouteTable(`${name}-private-${zone}`, {
+        vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natGateways.length - 1].id }], tags: tag(`private-${zone}`),
+      }, child);
+      privateRouteTables.push(routes);
+      const subnet = new aws.ec2.Subnet(`${name}-private-${zone}`, {
+        vpcId: vpc.id, availabilityZone: zone, cidrBlock: privateCidrs[index], mapPublicIpOnLaunch: false, tags: tag(`private-${zone}`),
+      }, child);
+      new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
+      return subnet;
+    });
+
+    new aws.ec2.VpcEndpoint(`${name}-dynamodb`, {
+      vpcId: vpc.id, serviceName: `com.amazonaws.${args.region}.dynamodb`, vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables.map((table) => table.id), tags: tag("dynamodb"),
+    }, child);
+    const endpointGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
+      vpcId: vpc.id, description: "Interface endpoints for KMS and Secrets Manager", tags: tag("endpoints"),
+    }, child);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
+      securityGroupId: endpointGroup.id, cidrIpv4: args.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443,
+      description: "HTTPS to the AWS API endpoints from inside the VPC",
+    }, child);
+    for (const service of ["kms", "secretsmanager"]) {
+      new aws.ec2.VpcEndpoint(`${name}-${service}`, {
+        vpcId: vpc.id, serviceName: `com.amazonaws.${args.region}.${service}`, vpcEndpointType: "Interface",
+        privateDnsEnabled: true, subnetIds: privateSubnets.map((subnet) => subnet.id),
+        securityGroupIds: [endpointGroup.id], tags: tag(service),
+      }, child);
+    }
+
+    this.vpcId = vpc.id;
+    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+  }
+}

@@ -1,0 +1,125 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterComponentArgs } from "./common";
+import { SEAL_KEY_ACTIONS } from "./sealKey";
+import { STORAGE_ACTIONS } from "./storage";
+import { renderCloudConfig } from "./userData";
+
+export interface VaultNodesArgs extends ClusterComponentArgs {
+  /** Number of Vault nodes; the Auto Scaling group is pinned to it. */
+  nodeCount: number;
+  /** EC2 instance type; Graviton types (t4g, m7g, ...) get the arm64 image. */
+  instanceType: string;
+  /** Pinned Vault release installed from HashiCorp's signed repository. */
+  vaultVersion: string;
+  /** Private subnets, one per availability zone. */
+  subnetIds: pulumi.Input<string>[];
+  /** Security group of the nodes. */
+  securityGroupId: pulumi.Input<string>;
+  /** The nodes' role; receives the least-privilege data-plane policy. */
+  role: aws.iam.Role;
+  /** Instance profile of that role. */
+  instanceProfileArn: pulumi.Input<string>;
+  /** Target group the nodes register with. */
+  targetGroupArn: pulumi.Input<string>;
+  /** Region of the table, key and secret. */
+  region: string;
+  /** DynamoDB storage table name and ARN. */
+  table: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** Seal key ARN. */
+  sealKeyArn: pulumi.Input<string>;
+  /** Secrets Manager secret with the TLS bundle. */
+  tlsSecretArn: pulumi.Input<string>;
+  /** Where the file audit device writes (for log rotation). */
+  auditLogPath: string;
+  /** Root volume size in GiB. */
+  rootVolumeSizeGb: number;
+}
+
+/** The data-plane grants of a node, each scoped to the one resource it is for. */
+export function nodePolicyDocument(p: { tableArn: string; sealKeyArn: string; tlsSecretArn: string }): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "VaultStorage", Effect: "Allow", Action: STORAGE_ACTIONS, Resource: p.tableArn },
+      { Sid: "VaultSeal", Effect: "Allow", Action: SEAL_KEY_ACTIONS, Resource: p.sealKeyArn },
+      { Sid: "VaultTlsBundle", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: p.tlsSecretArn },
+    ],
+  });
+}
+
+/** The public SSM parameter of the latest Amazon Linux 2023 image for this instance type's architecture. */
+export function amazonLinuxImageParameter(instanceType: string): string {
+  const family = instanceType.split(".")[0];
+  const arch = /^[a-z]+\d+[a-z]*g[a-z]*$/.test(family) ? "arm64" : "x86_64";
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
+}
+
+/** Keep all but one node in service during an instance refresh, so the cluster never loses its leader and standby together. */
+export function refreshMinHealthyPercentage(nodeCount: number): number {
+  return Math.floor((100 * (nodeCount - 1)) / nodeCount);
+}
+
+/** The Vault nodes: a hardened launch template and an Auto Scaling group across the zones. */
+export class VaultNodes extends pulumi.ComponentResource {
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  readonly userData: pulumi.Output<string>;
+
+  constructor(name: string, args: VaultNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:cluster:Nodes", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const nodePolicy = new aws.iam.RolePolicy(`${name}-data-plane`, {
+      role: args.role.name,
+      policy: pulumi
+        .all([args.table.arn, args.sealKeyArn, args.tlsSecretArn])
+        .apply(([tableArn, sealKeyArn, tlsSecretArn]) => nodePolicyDocument({ tableArn, sealKeyArn, tlsSecretArn })),
+    }, child);
+
+    this.userData = pulumi
+      .all([args.table.name, args.sealKeyArn, args.tlsSecretArn])
+      .apply(([tableName, kmsKeyId, tlsSecretArn]) => renderCloudConfig({
+        region: args.region, tableName, kmsKeyId, tlsSecretArn, vaultVersion: args.vaultVersion, auditLogPath: args.auditLogPath,
+      }));
+
+    const template = new aws.ec2.LaunchTemplate(`${name}-template`, {
+      description: `Vault ${args.vaultVersion} node (${args.namePrefix})`,
+      // Resolved by EC2 at launch: new instances get the current image without a Pulumi change.
+      imageId: `resolve:ssm:${amazonLinuxImageParameter(args.instanceType)}`,
+      instanceType: args.instanceType,
+      iamInstanceProfile: { arn: args.instanceProfileArn },
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+      networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [args.securityGroupId] }],
+      blockDeviceMappings: [{
+        deviceName: "/dev/xvda",
+        ebs: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: "true", deleteOnTermination: "true" },
+      }],
+      monitoring: { enabled: true },
+      userData: this.userData.apply((text) => Buffer.from(text).toString("base64")),
+      tagSpecifications: [{ resourceType: "instance", tags: { Name: `${args.namePrefix}-node` } }],
+      updateDefaultVersion: true,
+    }, child);
+
+    const group = new aws.autoscaling.Group(`${name}-asg`, {
+      minSize: args.nodeCount,
+      maxSize: args.nodeCount,
+      desiredCapacity: args.nodeCount,
+      vpcZoneIdentifiers: args.subnetIds,
+      targetGroupArns: [args.targetGroupArn],
+      launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+      // EC2 health, not the load balancer's: before `vault operator init` every node answers 501, and in
+      // "active" mode every standby answers 429, so load-balancer health would replace them in a loop.
+      // A crashed Vault process is restarted by systemd (see the service drop-in); a dead instance
+      // fails its EC2 status checks and is replaced.
+      healthCheckType: "EC2",
+      healthCheckGracePeriod: 300,
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: refreshMinHealthyPercentage(args.nodeCount), instanceWarmup: "300" },
+      },
+      tags: [{ key: "Name", value: `${args.namePrefix}-node`, propagateAtLaunch: true }],
+    }, { ...child, dependsOn: [nodePolicy] });
+
+    this.autoScalingGroupName = group.name;
+    this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName });
+  }
+}

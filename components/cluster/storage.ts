@@ -1,0 +1,36 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterComponentArgs } from "./common";
+
+/** The DynamoDB actions Vault's storage backend calls, all scoped to the table. */
+export const STORAGE_ACTIONS = [
+  "DescribeLimits", "DescribeTimeToLive", "ListTagsOfResource", "DescribeReservedCapacityOfferings",
+  "DescribeReservedCapacity", "ListTables", "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem",
+  "GetItem", "GetRecords", "PutItem", "Query", "UpdateItem", "Scan", "DescribeTable", "UpdateTable",
+].map((action) => `dynamodb:${action}`);
+
+/**
+ * Vault's storage and HA lock. On-demand billing because throttled writes can stall leader election;
+ * protected, with deletion protection and point-in-time recovery, because it holds every secret.
+ */
+export class VaultStorage extends pulumi.ComponentResource {
+  readonly tableName: pulumi.Output<string>;
+  readonly tableArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:cluster:Storage", name, {}, opts);
+    const table = new aws.dynamodb.Table(`${name}-table`, {
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "Path",
+      rangeKey: "Key",
+      attributes: [{ name: "Path", type: "S" }, { name: "Key", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: true,
+      tags: { Name: `${args.namePrefix}-storage` },
+    }, { parent: this, provider: args.provider, protect: true });
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Pure renderers for everything a Vault node boots with: the server config, the bootstrap script, the
+ * systemd drop-in and the cloud-config that carries them. Tests call these directly and validate the
+ * results with real tools (an HCL parser, `cloud-init schema`, shellcheck, systemd-analyze).
+ */
+import * as yaml from "js-yaml";
+
+/** Stands in for the node's private IP in the config template; the bootstrap script replaces it. */
+export const NODE_IP_PLACEHOLDER = "@NODE_PRIVATE_IP@";
+export const VAULT_API_PORT = 8200;
+export const VAULT_CLUSTER_PORT = 8201;
+export const VAULT_CONFIG_DIR = "/etc/vault.d";
+export const VAULT_TLS_DIR = "/opt/vault/tls";
+const BOOTSTRAP_PATH = "/usr/local/sbin/vault-bootstrap";
+
+export interface VaultConfigParams {
+  /** AWS region of the table and the key. */
+  region: string;
+  /** DynamoDB table that holds Vault's data and the HA lock. */
+  tableName: string;
+  /** KMS key (id, ARN or alias) for auto-unseal. */
+  kmsKeyId: string;
+  /** The node's private IP, or NODE_IP_PLACEHOLDER for the template the bootstrap script fills in. */
+  nodeAddress: string;
+}
+
+/** The Vault server configuration (`/etc/vault.d/vault.hcl`). */
+export function renderVaultConfig(p: VaultConfigParams): string {
+  return `# Rendered by vault-platform; changes here are overwritten on the next instance refresh.
+ui            = true
+disable_mlock = false
+api_addr      = "https://${p.nodeAddress}:${VAULT_API_PORT}"
+cluster_addr  = "https://${p.nodeAddress}:${VAULT_CLUSTER_PORT}"
+
+storage "dynamodb" {
+  ha_enabled = "true"
+  region     = "${p.region}"
+  table      = "${p.tableName}"
+}
+
+seal "awskms" {
+  region     = "${p.region}"
+  kms_key_id = "${p.kmsKeyId}"
+}
+
+listener "tcp" {
+  address         = "0.0.0.0:${VAULT_API_PORT}"
+  cluster_address = "0.0.0.0:${VAULT_CLUSTER_PORT}"
+  tls_cert_file   = "${VAULT_TLS_DIR}/vault.crt"
+  tls_key_file    = "${VAULT_TLS_DIR}/vault.key"
+  tls_min_version = "tls12"
+}
+`;
+}
+
+export interface BootstrapParams {
+  /** AWS region of the TLS secret. */
+  region: string;
+  /** Secrets Manager secret holding { certificate, privateKey, caCertificate }. */
+  tlsSecretArn: string;
+}
+
+/** The first-boot script: node IP through IMDSv2, TLS files from Secrets Manager, config, start. */
+export function renderBootstrapScript(p: BootstrapParams): string {
+  return `#!/usr/bin/env bash
+# Runs once at first boot (cloud-init runcmd), after the pinned vault package is installed.
+set -euo pipefail
+
+readonly imds=http://169.254.169.254/latest
+imds_token=$(curl -fsS -X PUT "$imds/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
+node_ip=$(curl -fsS -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/local-ipv4")
+
+# The private key never travels in user-data: it is read from Secrets Manager with the instance role.
+tls_bundle=$(aws secretsmanager get-secret-value --region '${p.region}' \\
+  --secret-id '${p.tlsSecretArn}' --query SecretString --output text)
+install -d -m 0750 -o vault -g vault '${VAULT_TLS_DIR}'
+umask 027
+jq -r '.certificate, .caCertificate' <<<"$tls_bundle" > '${VAULT_TLS_DIR}/vault.crt'
+jq -r '.privateKey' <<<"$tls_bundle" > '${VAULT_TLS_DIR}/vault.key'
+jq -r '.caCertificate' <<<"$tls_bundle" > /etc/pki/ca-trust/source/anchors/vault-ca.pem
+update-ca-trust
+chown vault:vault '${VAULT_TLS_DIR}/vault.crt' '${VAULT_TLS_DIR}/vault.key'
+chmod 0640 '${VAULT_TLS_DIR}/vault.key'
+
+sed "s/${NODE_IP_PLACEHOLDER}/$node_ip/g" '${VAULT_CONFIG_DIR}/vault.hcl.template' > '${VAULT_CONFIG_DIR}/vault.hcl'
+chown root:vault '${VAULT_CONFIG_DIR}/vault.hcl'
+chmod 0640 '${VAULT_CONFIG_DIR}/vault.hcl'
+install -d -m 0750 -o vault -g vault /var/log/vault
+
+systemctl enable --now chronyd
+systemctl daemon-reload
+systemctl enable --now vault
+`;
+}
+
+/**
+ * A drop-in for the packaged vault.service: the unit gives up after 3 failures in 60 s, which would
+ * leave a node dead for good after a short KMS or DynamoDB outage at boot; keep retrying instead.
+ */
+export function renderServiceDropIn(): string {
+  return `[Unit]
+StartLimitIntervalSec=0
+
+[Service]
+Restart=on-failure
+RestartSec=5
+`;
+}
+
+/** logrotate rule for the file audit device; SIGHUP makes Vault reopen the file. */
+export function renderAuditLogrotate(auditLogPath: string): string {
+  return `${auditLogPath} {
+  daily
+  rotate 14
+  compress
+  delaycompress
+  missingok
+  notifempty
+  postrotate
+    /usr/bin/systemctl reload vault 2>/dev/null || true
+  endscript
+}
+`;
+}
+
+export interface CloudConfigParams extends Omit<VaultConfigParams, "nodeAddress">, BootstrapParams {
+  /** Pinned Vault release, e.g. "1.20.4"; installed as the package vault-<version>-1. */
+  vaultVersion: string;
+  /** Where the file audit device writes; rotated by logrotate. */
+  auditLogPath: string;
+}
+
+/** The cloud-config user-data of a Vault node. */
+export function renderCloudConfig(p: CloudConfigParams): string {
+  const file = (path: string, content: string, permissions: string, owner = "root:root") => ({ path, content, permissions, owner });
+  const document = {
+    package_update: true,
+    packages: [`vault-${p.vaultVersion}-1`, "jq", "chrony"],
+    write_files: [
+      file(
+        "/etc/yum.repos.d/hashicorp.repo",
+        [
+          "[hashicorp]",
+          "name=HashiCorp Stable - $basearch",
+          "baseurl=https://rpm.releases.hashicorp.com/AmazonLinux/latest/$basearch/stable",
+          "enabled=1",
+          "gpgcheck=1",
+          "gpgkey=https://rpm.releases.hashicorp.com/gpg",
+          "",
+        ].join("\n"),
+        "0644",
+      ),
+      file(`${VAULT_CONFIG_DIR}/vault.hcl.template`, renderVaultConfig({ ...p, nodeAddress: NODE_IP_PLACEHOLDER }), "0640"),
+      file("/etc/systemd/system/vault.service.d/10-vault-platform.conf", renderServiceDropIn(), "0644"),
+      file("/etc/logrotate.d/vault-audit", renderAuditLogrotate(p.auditLogPath), "0644"),
+      file(BOOTSTRAP_PATH, renderBootstrapScript(p), "0750"),
+    ],
+    runcmd: [[BOOTSTRAP_PATH]],
+  };
+  return `#cloud-config\n${yaml.dump(document, { lineWidth: -1, noRefs: true })}`;
+}

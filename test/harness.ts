@@ -1,0 +1,121 @@
+/**
+ * Runs the real program (config parsing, every component) under Pulumi's mock runtime and records
+ * every registration with its options, so tests can assert on exactly what `pulumi up` would send.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { loadConfig, RawConfig } from "../config";
+import { createPlatform, PlatformOutputs } from "../platform";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const ACCOUNT_ID = "123456789012";
+
+export interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  custom: boolean;
+  /** Inputs as the engine receives them (secrets unwrapped). */
+  inputs: Record<string, any>;
+  parent: string;
+  provider: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+}
+
+export interface ProgramRun {
+  registrations: Registration[];
+  outputs: PlatformOutputs;
+  /** Resolved stack outputs. */
+  resolved: Record<string, any>;
+}
+
+let current: Registration[] = [];
+const original = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: (err: any, res: any) => void) {
+  return original.call(this, req, (err: any, response: any) => {
+    if (!err) {
+      current.push({
+        type: req.getType(), name: req.getName(), urn: response.getUrn(), custom: req.getCustom(),
+        inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+        parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect() === true,
+        retainOnDelete: req.getRetainondelete() === true,
+      });
+    }
+    callback(err, response);
+  });
+};
+
+/** Plausible values for what AWS, TLS, Vault and Kubernetes compute on create. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
+  switch (type) {
+    case "aws:dynamodb/table:Table": return { name: `${name}-abc123`, arn: arn("dynamodb") };
+    case "aws:kms/key:Key": return { arn: arn("kms"), keyId: `${name}-key-id` };
+    case "aws:iam/role:Role": return { name: `${name}-abc123`, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
+    case "aws:lb/loadBalancer:LoadBalancer": return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
+    case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
+    case "aws:autoscaling/group:Group": return { name: `${name}-abc123` };
+    case "tls:index/privateKey:PrivateKey": return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert": return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
+    case "tls:index/certRequest:CertRequest": return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` };
+    case "vault:appRole/authBackendRole:AuthBackendRole": return { roleId: `${inputs.roleName}-role-id` };
+    case "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": return { secretId: `${inputs.roleName}-secret-id`, accessor: `${name}-accessor` };
+    case "vault:index/token:Token": return { clientToken: `hvs.${name}-token` };
+    case "kubernetes:core/v1:Secret": return { data: { token: Buffer.from(`jwt-${name}`).toString("base64"), "ca.crt": Buffer.from("k8s-ca").toString("base64") } };
+    default: return { arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown") };
+  }
+}
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } }),
+  call: (args) => {
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDA" };
+      case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      default: return {};
+    }
+  },
+};
+
+/** The stack config of `Pulumi.<stack>.yaml` as Pulumi hands it to the program: objects JSON-encoded. */
+export function stackConfig(stack: string): RawConfig {
+  const document = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return encodeConfig(document.config);
+}
+
+export function encodeConfig(config: Record<string, unknown>): RawConfig {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** Runs the program with this raw configuration and returns every registration and the outputs. */
+export async function runProgram(config: RawConfig, stack = "dev"): Promise<ProgramRun> {
+  current = [];
+  await pulumi.runtime.setMocks(mocks, "vault-platform", stack, false);
+  pulumi.runtime.setAllConfig(config);
+  let outputs: PlatformOutputs = {};
+  const resolved = (await pulumi.runtime.runInPulumiStack(async () => {
+    outputs = createPlatform(loadConfig());
+    return outputs;
+  })) ?? {};
+  return { registrations: current, outputs, resolved };
+}
+
+/** Resolves an Output's value (mocks resolve everything, secrets included). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
+
+export function ofType(run: ProgramRun, type: string): Registration[] {
+  return run.registrations.filter((registration) => registration.type === type);
+}
+
+export function one(run: ProgramRun, type: string): Registration {
+  const found = ofType(run, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
