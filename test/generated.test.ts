@@ -1,0 +1,144 @@
+import { strict as assert } from "assert";
+import { HclSyntaxError, parseHcl } from "../acl/hcl";
+import {
+  NODE_IP_PLACEHOLDER, renderAuditLogrotate, renderBootstrapScript, renderCloudConfig, renderServiceDropIn, renderVaultConfig,
+} from "../components/cluster/userData";
+import * as yaml from "js-yaml";
+import { cloudInitSchema, shellcheck, systemdVerify } from "./validators";
+
+const params = {
+  region: "eu-west-1",
+  tableName: "vault-storage-table-abc123",
+  kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/0b1c",
+  tlsSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vault-tls-AbCd",
+  vaultVersion: "1.20.4",
+  auditLogPath: "/var/log/vault/audit.log",
+};
+
+describe("generated node files", () => {
+  describe("vault.hcl", () => {
+    const config = parseHcl(renderVaultConfig({ ...params, nodeAddress: "10.40.0.12" }), "vault.hcl");
+
+    it("parses with HashiCorp's HCL parser", () => assert.equal(typeof config, "object"));
+
+    it("uses DynamoDB storage with the HA lock on, as a string", () => {
+      assert.deepEqual(config.storage, [{ dynamodb: [{ ha_enabled: "true", region: "eu-west-1", table: params.tableName }] }]);
+    });
+
+    it("auto-unseals with the KMS key", () => {
+      assert.deepEqual(config.seal, [{ awskms: [{ region: "eu-west-1", kms_key_id: params.kmsKeyId }] }]);
+    });
+
+    it("listens with TLS 1.2 or better on 8200 and 8201", () => {
+      const listener = config.listener[0].tcp[0];
+      assert.equal(listener.address, "0.0.0.0:8200");
+      assert.equal(listener.cluster_address, "0.0.0.0:8201");
+      assert.equal(listener.tls_min_version, "tls12");
+      assert.equal(listener.tls_disable, undefined);
+      assert.equal(listener.tls_require_and_verify_client_cert, undefined, "client certs would fail LB health checks");
+      assert.match(listener.tls_cert_file, /\.crt$/);
+      assert.match(listener.tls_key_file, /\.key$/);
+    });
+
+    it("sets full per-node api_addr and cluster_addr, the UI, and keeps mlock", () => {
+      assert.equal(config.api_addr, "https://10.40.0.12:8200");
+      assert.equal(config.cluster_addr, "https://10.40.0.12:8201");
+      assert.equal(config.ui, true);
+      assert.equal(config.disable_mlock, false);
+    });
+
+    it("is a template the bootstrap script fills with the node IP", () => {
+      const template = renderVaultConfig({ ...params, nodeAddress: NODE_IP_PLACEHOLDER });
+      assert.equal(template.split(NODE_IP_PLACEHOLDER).length - 1, 2);
+      assert.ok(renderBootstrapScript(params).includes(`s/${NODE_IP_PLACEHOLDER}/$node_ip/g`));
+    });
+
+    it("the parser rejects a broken config (the check can fail)", () => {
+      assert.throws(() => parseHcl(renderVaultConfig({ ...params, nodeAddress: "10.0.0.1" }).replace('ha_enabled = "true"', 'ha_enabled = "true'), "vault.hcl"), (error: unknown) =>
+        error instanceof HclSyntaxError && error.message.startsWith("vault.hcl:8:"));
+    });
+  });
+
+  describe("cloud-config", () => {
+    const text = renderCloudConfig(params);
+    const document = yaml.load(text) as Record<string, any>;
+
+    it("passes `cloud-init schema`", () => {
+      const result = cloudInitSchema(text);
+      assert.equal(result.status, 0, result.output);
+      assert.match(result.output, /Valid cloud-config/);
+    });
+
+    it("`cloud-init schema` rejects a broken cloud-config (the check can fail)", () => {
+      const result = cloudInitSchema(text.replace("permissions: '0750'", "permissions: 750"));
+      assert.notEqual(result.status, 0, result.output);
+    });
+
+    it("installs the pinned Vault from HashiCorp's signed repository", () => {
+      assert.ok(document.packages.includes("vault-1.20.4-1"));
+      const repo = document.write_files.find((file: any) => file.path === "/etc/yum.repos.d/hashicorp.repo").content;
+      assert.match(repo, /^gpgcheck=1$/m);
+      assert.match(repo, /^baseurl=https:\/\/rpm\.releases\.hashicorp\.com\//m);
+      assert.match(repo, /^gpgkey=https:\/\/rpm\.releases\.hashicorp\.com\/gpg$/m);
+    });
+
+    it("never carries key material: the TLS bundle is fetched from Secrets Manager", () => {
+      assert.doesNotMatch(text, /BEGIN [A-Z ]*PRIVATE KEY/);
+      assert.match(text, /secretsmanager get-secret-value/);
+      assert.ok(text.includes(params.tlsSecretArn));
+    });
+
+    it("runs chrony, because clock skew breaks the DynamoDB lock", () => {
+      assert.ok(document.packages.includes("chrony"));
+      assert.match(renderBootstrapScript(params), /systemctl enable --now chronyd/);
+    });
+
+    it("starts the packaged vault service after writing its config", () => {
+      const script = renderBootstrapScript(params);
+      assert.ok(script.indexOf("vault.hcl'") < script.indexOf("systemctl enable --now vault"));
+      assert.deepEqual(document.runcmd, [["/usr/local/sbin/vault-bootstrap"]]);
+    });
+  });
+
+  describe("bootstrap script", () => {
+    it("is clean under shellcheck", () => {
+      const result = shellcheck(renderBootstrapScript(params));
+      assert.equal(result.status, 0, result.output);
+    });
+
+    it("shellcheck flags a broken script (the check can fail)", () => {
+      const result = shellcheck(renderBootstrapScript(params).replace('"X-aws-ec2-metadata-token: $imds_token"', "X-aws-ec2-metadata-token:\\ $imds_token"));
+      assert.notEqual(result.status, 0);
+    });
+
+    it("reads the node IP through IMDSv2 with a session token", () => {
+      const script = renderBootstrapScript(params);
+      assert.match(script, /curl -fsS -X PUT "\$imds\/api\/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300'/);
+      assert.match(script, /-H "X-aws-ec2-metadata-token: \$imds_token" "\$imds\/meta-data\/local-ipv4"/);
+    });
+  });
+
+  describe("systemd drop-in", () => {
+    const base = "[Unit]\nDescription=stand-in for the packaged vault.service\n\n[Service]\nExecStart=/bin/true\n\n";
+
+    it("passes `systemd-analyze verify` on top of a unit", () => {
+      const result = systemdVerify(base + renderServiceDropIn());
+      assert.equal(result.status, 0, result.output);
+    });
+
+    it("systemd-analyze flags an unknown key (the check can fail)", () => {
+      assert.notEqual(systemdVerify(base + renderServiceDropIn().replace("RestartSec", "RestartSecs")).status, 0);
+    });
+
+    it("keeps retrying instead of giving up after three failures", () => {
+      assert.match(renderServiceDropIn(), /^StartLimitIntervalSec=0$/m);
+      assert.match(renderServiceDropIn(), /^Restart=on-failure$/m);
+    });
+  });
+
+  it("rotates the audit log and has Vault reopen it", () => {
+    const rule = renderAuditLogrotate("/var/log/vault/audit.log");
+    assert.match(rule, /^\/var\/log\/vault\/audit\.log \{/);
+    assert.match(rule, /systemctl reload vault/);
+  });
+});

@@ -1,0 +1,35 @@
+/** Real validators for generated files: Debian's cloud-init, shellcheck and systemd-analyze. */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface ToolResult { status: number | null; output: string }
+
+function run(command: string, args: string[]): ToolResult {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  if (result.error) throw new Error(`${command} is not installed (bash .ci/run installs it): ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Writes text to a fresh temporary file and returns its path. */
+export function tempFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+export function cloudInitSchema(cloudConfig: string): ToolResult {
+  return run("cloud-init", ["schema", "--config-file", tempFile("user-data.yaml", cloudConfig)]);
+}
+
+export function shellcheck(script: string): ToolResult {
+  return run("shellcheck", ["--severity=style", tempFile("script.sh", script)]);
+}
+
+/** Verifies unit text; systemd-analyze exits 0 on unknown keys, so any diagnostic counts as a failure. */
+export function systemdVerify(unitText: string): ToolResult {
+  const result = run("systemd-analyze", ["verify", tempFile("vault-platform-check.service", unitText)]);
+  return { status: result.output.trim() === "" ? result.status : 1, output: result.output };
+}
