@@ -24,6 +24,7 @@ const cidr = z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" }).ref
 });
 
 function isNetworkAddress(value: string): boolean {
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value)) return true; // the format check reports it
   const [address, prefix] = value.split("/");
   const bits = address.split(".").reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);
   const hostBits = 32n - BigInt(Number(prefix));
@@ -77,7 +78,8 @@ const clusterSchema = z
     rootVolumeSizeGb: z.number().int({ error: "must be a whole number" }).min(8, { error: "must be at least 8" }).max(1024, { error: "must be at most 1024" }).default(20),
   })
   .superRefine((cluster, ctx) => {
-    if (cluster.availabilityZones.length > cluster.nodeCount) {
+    // Judged only against a valid node count, so one mistake gives one message.
+    if (cluster.nodeCount >= 2 && cluster.availabilityZones.length > cluster.nodeCount) {
       ctx.addIssue({
         code: "custom",
         path: ["availabilityZones"],
@@ -317,7 +319,7 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     const schema = key !== "cluster" ? SCHEMAS[key] : isDisabled(value) ? disabledClusterSchema : clusterSchema;
     const result = schema.safeParse(value, { reportInput: true, error: defaultIssueText });
     if (result.success) parsed[key] = result.data;
-    else problems.push(...result.error.issues.map((issue) => describeIssue(key, issue)));
+    else problems.push(...firstIssuePerPath(result.error.issues).map((issue) => describeIssue(key, issue)));
   }
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 
@@ -368,6 +370,17 @@ function isDisabled(cluster: unknown): boolean {
 
 function duplicates(values: string[]): string[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}
+
+/** Zod keeps checking a value after its first failure; the first issue is the one that explains it. */
+function firstIssuePerPath(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = JSON.stringify(issue.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function describeIssue(rootKey: string, issue: z.core.$ZodIssue): string {

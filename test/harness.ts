@@ -18,7 +18,7 @@ export interface Registration {
   name: string;
   urn: string;
   custom: boolean;
-  /** Inputs as the engine receives them (secrets unwrapped). */
+  /** Inputs as the engine receives them; secret values keep their marker (see isSecretInput). */
   inputs: Record<string, any>;
   parent: string;
   provider: string;
@@ -92,6 +92,11 @@ export function encodeConfig(config: Record<string, unknown>): RawConfig {
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
 }
 
+/** What the last run registered, also when it failed. */
+export function lastRegistrations(): { registrations: Registration[] } {
+  return { registrations: [...current] };
+}
+
 /** Runs the program with this raw configuration and returns every registration and the outputs. */
 export async function runProgram(config: RawConfig, stack = "dev"): Promise<ProgramRun> {
   current = [];
@@ -103,6 +108,19 @@ export async function runProgram(config: RawConfig, stack = "dev"): Promise<Prog
     return outputs;
   })) ?? {};
   return { registrations: current, outputs, resolved };
+}
+
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+
+/** True when an input reached the engine marked secret. */
+export function isSecretInput(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
+}
+
+/** The value of an input, unwrapped from its secret marker if it has one. */
+export function plain(value: any): any {
+  return isSecretInput(value) ? value.value : value;
 }
 
 /** Resolves an Output's value (mocks resolve everything, secrets included). */

@@ -1,0 +1,233 @@
+import { strict as assert } from "assert";
+import { parseHcl } from "../acl/hcl";
+import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from "../components/cluster/loadBalancer";
+import { carveSubnets } from "../components/cluster/network";
+import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
+import { STORAGE_ACTIONS } from "../components/cluster/storage";
+import { encodeConfig, isSecretInput, one, plain, ofType, ProgramRun, runProgram, stackConfig } from "./harness";
+
+const T = {
+  table: "aws:dynamodb/table:Table",
+  key: "aws:kms/key:Key",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  template: "aws:ec2/launchTemplate:LaunchTemplate",
+  asg: "aws:autoscaling/group:Group",
+  subnet: "aws:ec2/subnet:Subnet",
+  nlb: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  certRequest: "tls:index/certRequest:CertRequest",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  nat: "aws:ec2/natGateway:NatGateway",
+};
+
+function userDataOf(run: ProgramRun): string {
+  return Buffer.from(one(run, T.template).inputs.userData, "base64").toString("utf8");
+}
+
+for (const [stack, expected] of [
+  ["dev", { nodes: 2, zones: ["eu-west-1a", "eu-west-1b"], health: "/v1/sys/health?standbyok=true", nats: 1, failover: 20 }],
+  ["prod", { nodes: 3, zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], health: "/v1/sys/health", nats: 3, failover: 36 }],
+] as const) {
+  describe(`cluster: the ${stack} stack`, () => {
+    let run: ProgramRun;
+    before(async () => {
+      run = await runProgram(stackConfig(stack), stack);
+    });
+
+    it("stores data in a DynamoDB table with the schema Vault expects", () => {
+      const table = one(run, T.table).inputs;
+      assert.equal(table.hashKey, "Path");
+      assert.equal(table.rangeKey, "Key");
+      assert.deepEqual(table.attributes, [{ name: "Path", type: "S" }, { name: "Key", type: "S" }]);
+      assert.equal(table.billingMode, "PAY_PER_REQUEST");
+      assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
+      assert.deepEqual(table.serverSideEncryption, { enabled: true });
+      assert.equal(table.deletionProtectionEnabled, true);
+    });
+
+    it("protects the table and the seal key from deletion", () => {
+      assert.equal(one(run, T.table).protect, true);
+      assert.equal(one(run, T.key).protect, true);
+    });
+
+    it("rotates the seal key, with a 30-day deletion window and a policy naming the node role", () => {
+      const key = one(run, T.key).inputs;
+      assert.equal(key.enableKeyRotation, true);
+      assert.equal(key.deletionWindowInDays, 30);
+      const policy = JSON.parse(key.policy);
+      const nodeStatement = policy.Statement.find((statement: any) => statement.Sid === "VaultNodesUnseal");
+      assert.equal(nodeStatement.Principal.AWS, "arn:aws:iam::123456789012:role/vault-identity-role");
+      assert.deepEqual(nodeStatement.Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
+      const admin = policy.Statement.find((statement: any) => statement.Sid === "AccountAdministers");
+      assert.equal(admin.Principal.AWS, "arn:aws:iam::123456789012:root");
+    });
+
+    it("scopes every IAM statement of the nodes to one resource", () => {
+      const document = JSON.parse(one(run, T.rolePolicy).inputs.policy);
+      const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
+      assert.deepEqual(Object.keys(bySid).sort(), ["VaultSeal", "VaultStorage", "VaultTlsBundle"]);
+      assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
+      assert.equal(STORAGE_ACTIONS.length, 18);
+      assert.equal(bySid.VaultStorage.Resource, "arn:aws:dynamodb:eu-west-1:123456789012:vault-storage-table");
+      assert.deepEqual(bySid.VaultSeal.Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
+      assert.equal(bySid.VaultSeal.Resource, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+      assert.deepEqual(bySid.VaultTlsBundle.Action, ["secretsmanager:GetSecretValue"]);
+      assert.equal(bySid.VaultTlsBundle.Resource, "arn:aws:secretsmanager:eu-west-1:123456789012:vault-tls-bundle");
+      for (const statement of document.Statement) {
+        assert.notEqual(statement.Resource, "*");
+        assert.ok(!statement.Action.includes("*"));
+      }
+    });
+
+    it("gives operators SSM Session Manager, and the nodes an EC2-only trust policy", () => {
+      assert.equal(one(run, T.attachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+      const trust = JSON.parse(one(run, T.role).inputs.assumeRolePolicy);
+      assert.deepEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      assert.equal(ofType(run, "aws:iam/accessKey:AccessKey").length, 0);
+    });
+
+    it("launches hardened nodes: IMDSv2 required, encrypted root volume, no public IP, AL2023", () => {
+      const template = one(run, T.template).inputs;
+      assert.equal(template.metadataOptions.httpTokens, "required");
+      assert.equal(template.metadataOptions.httpPutResponseHopLimit, 1);
+      assert.equal(template.blockDeviceMappings[0].ebs.encrypted, "true");
+      assert.equal(template.networkInterfaces[0].associatePublicIpAddress, "false");
+      assert.match(template.imageId, /^resolve:ssm:\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-/);
+      assert.ok(template.iamInstanceProfile.arn);
+      assert.equal(template.keyName, undefined, "no SSH key: operators use SSM");
+    });
+
+    it(`runs ${expected.nodes} nodes in an Auto Scaling group with EC2 health and instance refresh`, () => {
+      const group = one(run, T.asg).inputs;
+      assert.equal(group.minSize, expected.nodes);
+      assert.equal(group.maxSize, expected.nodes);
+      assert.equal(group.desiredCapacity, expected.nodes);
+      assert.equal(group.healthCheckType, "EC2");
+      assert.equal(group.instanceRefresh.strategy, "Rolling");
+      assert.equal(group.vpcZoneIdentifiers.length, expected.zones.length);
+    });
+
+    it(`puts one private subnet in each of ${expected.zones.length} zones`, () => {
+      const privateSubnets = ofType(run, T.subnet).filter((subnet) => subnet.name.includes("-private-"));
+      assert.deepEqual(privateSubnets.map((subnet) => subnet.inputs.availabilityZone).sort(), [...expected.zones]);
+      assert.ok(ofType(run, T.subnet).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
+      assert.equal(ofType(run, T.nat).length, expected.nats);
+    });
+
+    it(`health-checks ${expected.health} over HTTPS behind an internal NLB on 8200`, () => {
+      const balancer = one(run, T.nlb).inputs;
+      assert.equal(balancer.internal, true);
+      assert.equal(balancer.loadBalancerType, "network");
+      assert.equal(balancer.subnets.length, expected.zones.length);
+      const health = one(run, T.targetGroup).inputs.healthCheck;
+      assert.equal(health.protocol, "HTTPS");
+      assert.equal(health.path, expected.health);
+      assert.equal(health.matcher, "200");
+      const listener = one(run, T.listener).inputs;
+      assert.equal(listener.port, 8200);
+      assert.equal(listener.protocol, "TCP", "TLS passes through to Vault");
+    });
+
+    it("opens no ingress to the world and describes every rule", () => {
+      const rules = [...ofType(run, T.ingress), ...ofType(run, T.egress)];
+      assert.ok(rules.length >= 7);
+      for (const rule of rules) assert.ok(rule.inputs.description?.length > 10, `${rule.name} has no description`);
+      for (const rule of ofType(run, T.ingress)) {
+        assert.ok(!["0.0.0.0/0", "::/0"].includes(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6), `${rule.name} is open to the world`);
+      }
+      const nodePorts = ofType(run, T.ingress).filter((rule) => rule.name.startsWith("vault-firewall-nodes")).map((rule) => rule.inputs.fromPort);
+      assert.deepEqual(nodePorts.sort(), [8200, 8200, 8201]);
+    });
+
+    it("issues a server certificate for the load balancer name, localhost and 127.0.0.1", () => {
+      const request = one(run, T.certRequest).inputs;
+      assert.ok(request.dnsNames.includes("vault-lb-nlb-0123.elb.eu-west-1.amazonaws.com"));
+      assert.ok(request.dnsNames.includes("localhost"));
+      assert.deepEqual(request.ipAddresses, ["127.0.0.1"]);
+    });
+
+    it("ships the TLS bundle through Secrets Manager and the user-data renders the stack's values", () => {
+      const bundle = one(run, T.secretVersion).inputs.secretString;
+      assert.ok(isSecretInput(bundle), "the TLS bundle must reach the engine as a secret");
+      assert.match(plain(bundle), /privateKey/);
+      const userData = userDataOf(run);
+      assert.doesNotMatch(userData, /PRIVATE KEY/);
+      const vaultHcl = /path: \/etc\/vault\.d\/vault\.hcl\.template\n\s+content: \|\n((?:\s{6}.*\n|\n)+)/.exec(userData)![1].replace(/^ {6}/gm, "");
+      const parsed = parseHcl(vaultHcl, "vault.hcl");
+      assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
+      assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+    });
+
+    it("exports the address, CA, key, table, group and the worst-case failover time", () => {
+      const outputs = run.resolved;
+      assert.match(outputs.vaultAddress, /^https:\/\/.+:8200$/);
+      assert.match(outputs.caCertificate, /BEGIN CERTIFICATE/);
+      assert.equal(outputs.kmsKeyArn, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+      assert.equal(outputs.storageTable, "vault-storage-table-abc123");
+      assert.equal(outputs.autoScalingGroup, "vault-nodes-asg-abc123");
+      assert.equal(outputs.failoverSeconds, expected.failover);
+    });
+
+    it("creates every AWS resource with the explicit provider and every resource under a component", () => {
+      for (const registration of run.registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))) {
+        assert.match(registration.provider, /pulumi:providers:(aws|tls)::/, `${registration.name} uses a default provider`);
+        assert.match(registration.parent, /vault-platform:cluster:/, `${registration.name} has no component parent`);
+      }
+    });
+  });
+}
+
+describe("cluster: pure helpers", () => {
+  it("carves private and public subnets without overlap", () => {
+    assert.deepEqual(carveSubnets("10.40.0.0/16", 3), {
+      privateCidrs: ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"],
+      publicCidrs: ["10.40.128.0/20", "10.40.144.0/20", "10.40.160.0/20"],
+    });
+    assert.deepEqual(carveSubnets("192.168.4.0/24", 2).privateCidrs, ["192.168.4.0/28", "192.168.4.16/28"]);
+  });
+
+  it("computes the worst-case failover from the lock TTL and the health-check timing", () => {
+    assert.deepEqual(HA_LOCK_TIMING, { ttlSeconds: 15, retrySeconds: 1 });
+    assert.equal(worstCaseFailoverSeconds("active"), 15 + 1 + HEALTH_CHECK_TIMING.healthyThreshold * HEALTH_CHECK_TIMING.intervalSeconds);
+    assert.equal(worstCaseFailoverSeconds("unsealed", { ...HEALTH_CHECK_TIMING, unhealthyThreshold: 3, intervalSeconds: 30 }), 90);
+    assert.equal(worstCaseFailoverSeconds("unsealed", { ...HEALTH_CHECK_TIMING, unhealthyThreshold: 2, intervalSeconds: 5 }), 16);
+  });
+
+  it("picks the arm64 image for Graviton types and x86_64 otherwise", () => {
+    assert.match(amazonLinuxImageParameter("t4g.small"), /arm64$/);
+    assert.match(amazonLinuxImageParameter("m7gd.large"), /arm64$/);
+    assert.match(amazonLinuxImageParameter("m6i.large"), /x86_64$/);
+    assert.match(amazonLinuxImageParameter("t3.small"), /x86_64$/);
+  });
+
+  it("refreshes one node at a time", () => {
+    assert.equal(refreshMinHealthyPercentage(2), 50);
+    assert.equal(refreshMinHealthyPercentage(3), 66);
+    assert.equal(refreshMinHealthyPercentage(5), 80);
+  });
+});
+
+describe("cluster: an existing network", () => {
+  it("uses the given VPC and subnets and creates no network", async () => {
+    const config = stackConfig("dev");
+    const cluster = JSON.parse(config["vault-platform:cluster"]);
+    delete cluster.vpcCidr;
+    Object.assign(cluster, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] });
+    const run = await runProgram({ ...config, ...encodeConfig({ "vault-platform:cluster": cluster }) });
+    assert.equal(ofType(run, "aws:ec2/vpc:Vpc").length, 0);
+    assert.equal(ofType(run, T.subnet).length, 0);
+    assert.deepEqual(one(run, T.asg).inputs.vpcZoneIdentifiers, cluster.subnetIds);
+    assert.equal(one(run, T.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
+  });
+
+  it("adds the domain to the certificate and the address", async () => {
+    const run = await runProgram(stackConfig("prod"), "prod");
+    assert.ok(one(run, T.certRequest).inputs.dnsNames.includes("vault.example.internal"));
+    assert.equal(run.resolved.vaultAddress, "https://vault.example.internal:8200");
+  });
+});

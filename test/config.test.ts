@@ -1,0 +1,72 @@
+import { strict as assert } from "assert";
+import { parseConfig } from "../config";
+import { encodeConfig, lastRegistrations, runProgram, stackConfig } from "./harness";
+import { CLUSTER_CASES, Config, InvalidCase } from "./invalidConfigs";
+
+/** The dev config with objects decoded, so cases can change single fields. */
+function devConfig(): Config {
+  return Object.fromEntries(Object.entries(stackConfig("dev")).map(([key, value]) => {
+    try {
+      return [key, JSON.parse(value)];
+    } catch {
+      return [key, value];
+    }
+  }));
+}
+
+export function checkInvalidCases(cases: InvalidCase[]): void {
+  for (const invalid of cases) {
+    it(`rejects ${invalid.title}, registering nothing`, async () => {
+      const config = devConfig();
+      invalid.mutate(config);
+      const raw = encodeConfig(config);
+      let failure: unknown;
+      const run = runProgram(raw).catch((error) => { failure = error; return undefined; });
+      const result = await run;
+      assert.equal(result, undefined, "the program must fail");
+      assert.ok(failure instanceof Error);
+      assert.equal(failure.name, "ConfigError");
+      assert.match(failure.message, invalid.message);
+      assert.equal(failure.message.split("\n").length, 1, `one message, got:\n${failure.message}`);
+      const registered = lastRegistrations().registrations.filter((registration) => registration.type !== "pulumi:pulumi:Stack");
+      assert.deepEqual(registered.map((registration) => registration.name), []);
+    });
+  }
+}
+
+describe("config: invalid cluster settings", () => checkInvalidCases(CLUSTER_CASES));
+
+describe("config: valid settings", () => {
+  it("parses the dev stack with defaults filled in", () => {
+    const config = parseConfig(stackConfig("dev"), {});
+    assert.equal(config.region, "eu-west-1");
+    assert.ok(config.cluster.enabled);
+    if (!config.cluster.enabled) return;
+    assert.equal(config.cluster.nodeCount, 2);
+    assert.equal(config.cluster.rootVolumeSizeGb, 20);
+    assert.equal(config.audit.path, "/var/log/vault/audit.log");
+    assert.equal(config.vault.configure, false);
+  });
+
+  it("allows 0.0.0.0/0 only when explicitly asked", () => {
+    const config = devConfig();
+    config["vault-platform:cluster"].allowedCidrs = ["0.0.0.0/0"];
+    config["vault-platform:cluster"].allowAnyCidr = true;
+    const parsed = parseConfig(encodeConfig(config), {});
+    assert.ok(parsed.cluster.enabled && parsed.cluster.allowedCidrs[0] === "0.0.0.0/0");
+  });
+
+  it("lists every problem of a config in one message", () => {
+    const config = devConfig();
+    config["vault-platform:cluster"].nodeCount = 1;
+    config["vault-platform:cluster"].healthCheck = "x";
+    assert.throws(() => parseConfig(encodeConfig(config), {}), (error: Error) =>
+      /nodeCount must be at least 2/.test(error.message) && /healthCheck must be/.test(error.message));
+  });
+
+  it("needs only enabled: false to turn the cluster off", () => {
+    const config = devConfig();
+    config["vault-platform:cluster"] = { enabled: false };
+    assert.equal(parseConfig(encodeConfig(config), {}).cluster.enabled, false);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Invalid configurations generated from the valid `dev` stack: each case changes one thing and names
+ * the message the program must fail with. Shared by the config tests and the failure-mode suite.
+ */
+export type Config = Record<string, any>;
+
+export interface InvalidCase {
+  /** What is wrong. */
+  title: string;
+  /** Changes a deep copy of the dev config. */
+  mutate: (config: Config) => void;
+  /** The one message that must name the key and the fix. */
+  message: RegExp;
+  /** Extra environment (e.g. no VAULT_TOKEN). */
+  env?: Record<string, string>;
+}
+
+const cluster = (config: Config) => config["vault-platform:cluster"];
+
+export const CLUSTER_CASES: InvalidCase[] = [
+  { title: "one node", mutate: (c) => { cluster(c).nodeCount = 1; }, message: /^vault-platform:cluster\.nodeCount must be at least 2 for HA \(got 1\)$/ },
+  { title: "a fractional node count", mutate: (c) => { cluster(c).nodeCount = 2.5; }, message: /^vault-platform:cluster\.nodeCount must be a whole number \(got 2\.5\)$/ },
+  { title: "node count as text", mutate: (c) => { cluster(c).nodeCount = "three"; }, message: /^vault-platform:cluster\.nodeCount must be a number \(got "three"\)$/ },
+  { title: "ten nodes", mutate: (c) => { cluster(c).nodeCount = 10; }, message: /^vault-platform:cluster\.nodeCount must be at most 9/ },
+  { title: "one zone", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a"]; }, message: /^vault-platform:cluster\.availabilityZones must list at least 2 availability zones for HA/ },
+  { title: "more zones than nodes", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]; }, message: /^vault-platform:cluster\.availabilityZones must not list more zones than nodeCount \(2\)/ },
+  { title: "a repeated zone", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "eu-west-1a"]; }, message: /^vault-platform:cluster\.availabilityZones must not repeat an availability zone/ },
+  { title: "a zone that is not a zone", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "west"]; }, message: /^vault-platform:cluster\.availabilityZones\[1\] must be an availability zone name such as eu-west-1a \(got "west"\)$/ },
+  { title: "a zone in another region", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "us-east-1b"]; }, message: /^vault-platform:cluster\.availabilityZones\[1\] "us-east-1b" is not in aws:region eu-west-1/ },
+  { title: "zones as a string", mutate: (c) => { cluster(c).availabilityZones = "eu-west-1a,eu-west-1b"; }, message: /^vault-platform:cluster\.availabilityZones must be an array/ },
+  { title: "an unpinned Vault version", mutate: (c) => { cluster(c).vaultVersion = "latest"; }, message: /^vault-platform:cluster\.vaultVersion must be a pinned Vault release such as "1\.20\.4"/ },
+  { title: "a Vault version range", mutate: (c) => { cluster(c).vaultVersion = "1.20.x"; }, message: /^vault-platform:cluster\.vaultVersion must be a pinned Vault release/ },
+  { title: "no Vault version", mutate: (c) => { delete cluster(c).vaultVersion; }, message: /^vault-platform:cluster\.vaultVersion is required$/ },
+  { title: "a bad instance type", mutate: (c) => { cluster(c).instanceType = "large"; }, message: /^vault-platform:cluster\.instanceType must be an EC2 instance type such as t3\.small \(got "large"\)$/ },
+  { title: "a malformed VPC CIDR", mutate: (c) => { cluster(c).vpcCidr = "10.40.0.0/33"; }, message: /^vault-platform:cluster\.vpcCidr must be an IPv4 CIDR such as 10\.0\.0\.0\/16 \(got "10\.40\.0\.0\/33"\)$/ },
+  { title: "a VPC CIDR with host bits", mutate: (c) => { cluster(c).vpcCidr = "10.40.0.1/16"; }, message: /^vault-platform:cluster\.vpcCidr has host bits set; use the network address/ },
+  { title: "a VPC CIDR too large", mutate: (c) => { cluster(c).vpcCidr = "10.0.0.0/8"; }, message: /^vault-platform:cluster\.vpcCidr must have a prefix from \/16 to \/24/ },
+  { title: "both a new and an existing network", mutate: (c) => { cluster(c).vpcId = "vpc-0123456789abcdef0"; cluster(c).subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]; }, message: /^vault-platform:cluster\.vpcId set either vpcCidr \(a new VPC\) or vpcId with subnetIds/ },
+  { title: "no network at all", mutate: (c) => { delete cluster(c).vpcCidr; }, message: /^vault-platform:cluster\.vpcCidr set either vpcCidr/ },
+  { title: "a VPC without subnets", mutate: (c) => { delete cluster(c).vpcCidr; cluster(c).vpcId = "vpc-0123456789abcdef0"; }, message: /^vault-platform:cluster\.subnetIds is required with vpcId/ },
+  { title: "subnets without a VPC", mutate: (c) => { delete cluster(c).vpcCidr; cluster(c).subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]; }, message: /^vault-platform:cluster\.vpcId is required with subnetIds/ },
+  { title: "fewer subnets than zones", mutate: (c) => { delete cluster(c).vpcCidr; cluster(c).vpcId = "vpc-0123456789abcdef0"; cluster(c).subnetIds = ["subnet-0123456789abcdef0"]; }, message: /^vault-platform:cluster\.subnetIds must list one private subnet per availability zone, in the same order \(2 zones\) \(got 1\)$/ },
+  { title: "a bad subnet id", mutate: (c) => { delete cluster(c).vpcCidr; cluster(c).vpcId = "vpc-0123456789abcdef0"; cluster(c).subnetIds = ["subnet-0123456789abcdef0", "sub-1"]; }, message: /^vault-platform:cluster\.subnetIds\[1\] must be a subnet id/ },
+  { title: "the API open to the world", mutate: (c) => { cluster(c).allowedCidrs = ["0.0.0.0/0"]; }, message: /^vault-platform:cluster\.allowedCidrs\[0\] opens the Vault API to every address; .*allowAnyCidr: true/ },
+  { title: "a bad client CIDR", mutate: (c) => { cluster(c).allowedCidrs = ["10.0.0.0"]; }, message: /^vault-platform:cluster\.allowedCidrs\[0\] must be an IPv4 CIDR/ },
+  { title: "an unknown health-check mode", mutate: (c) => { cluster(c).healthCheck = "standby"; }, message: /^vault-platform:cluster\.healthCheck must be "active" or "unsealed" \(got "standby"\)$/ },
+  { title: "a bad domain", mutate: (c) => { cluster(c).domain = "https://vault.example.com"; }, message: /^vault-platform:cluster\.domain must be a DNS name such as vault\.example\.com/ },
+  { title: "a misspelt cluster key", mutate: (c) => { cluster(c).nodecount = 3; }, message: /^vault-platform:cluster has unknown key "nodecount"; check the spelling/ },
+  { title: "enabled as text", mutate: (c) => { cluster(c).enabled = "yes"; }, message: /^vault-platform:cluster\.enabled must be true \(got "yes"\)|^vault-platform:cluster\.enabled/ },
+  { title: "a tiny root volume", mutate: (c) => { cluster(c).rootVolumeSizeGb = 4; }, message: /^vault-platform:cluster\.rootVolumeSizeGb must be at least 8 \(got 4\)$/ },
+  { title: "no cluster key", mutate: (c) => { delete c["vault-platform:cluster"]; }, message: /^vault-platform:cluster is required/ },
+  { title: "an unknown project key", mutate: (c) => { c["vault-platform:clusters"] = "{}"; }, message: /^vault-platform:clusters is not a setting of this project; known keys: cluster, vault/ },
+  { title: "no region", mutate: (c) => { delete c["aws:region"]; }, message: /^aws:region is required/ },
+  { title: "a bad region", mutate: (c) => { c["aws:region"] = "europe"; }, message: /^aws:region must be an AWS region such as eu-west-1 \(got "europe"\)/ },
+];
