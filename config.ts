@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isVaultDuration } from "./acl/duration";
+import { PolicyError } from "./acl/policy";
+import { ConsumerPolicy, consumerPolicy, POLICY_DIR } from "./components/vault/policies";
 
 export const PROJECT = "vault-platform";
 
@@ -200,7 +202,6 @@ const consumerSchema = z
       ctx.addIssue({
         code: "custom",
         path: [],
-        input: bindings,
         message: `needs exactly one binding of approle, kubernetes or token (has ${bindings.length === 0 ? "none" : bindings.join(" and ")})`,
       });
     }
@@ -277,6 +278,15 @@ export interface PlatformConfig {
   consumers: ConsumerConfig[];
   kubernetes: KubernetesConfig;
   audit: AuditConfig;
+  /** Each consumer's policy, read from policies/, substituted and validated, by consumer name. */
+  consumerPolicies: Record<string, ConsumerPolicy>;
+}
+
+export interface ParseOptions {
+  /** Source of VAULT_TOKEN when `vaultToken` is not in the stack config. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the policy files are (tests point it at broken copies). */
+  policyDir?: string;
 }
 
 /** The stack's configuration as Pulumi hands it over: "namespace:key" to string, objects JSON-encoded. */
@@ -288,7 +298,7 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
  * Validates the raw configuration. Throws one ConfigError listing every problem, each naming its key.
  * `env` supplies VAULT_TOKEN when `vaultToken` is not in the stack config.
  */
-export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+export function parseConfig(raw: RawConfig, { env = process.env, policyDir = POLICY_DIR }: ParseOptions = {}): PlatformConfig {
   const problems: string[] = [];
   const known = Object.keys(SCHEMAS);
   for (const key of Object.keys(raw)) {
@@ -323,11 +333,32 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
   }
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 
-  const config = parsed as Omit<PlatformConfig, "vaultToken" | "region"> & { vaultToken?: string };
+  const config = parsed as Omit<PlatformConfig, "vaultToken" | "region" | "consumerPolicies"> & { vaultToken?: string };
   const token = config.vaultToken ?? env.VAULT_TOKEN;
-  const platform: PlatformConfig = { ...config, region: region!, vaultToken: token ? pulumi.secret(token) : undefined };
+  const platform: PlatformConfig = {
+    ...config,
+    region: region!,
+    vaultToken: token ? pulumi.secret(token) : undefined,
+    consumerPolicies: loadConsumerPolicies(config.consumers, policyDir),
+  };
   checkCrossKeyRules(platform);
   return platform;
+}
+
+/** Reads and validates every consumer's policy file; one message lists every broken one. */
+function loadConsumerPolicies(consumers: ConsumerConfig[], policyDir: string): Record<string, ConsumerPolicy> {
+  const problems: string[] = [];
+  const policies: Record<string, ConsumerPolicy> = {};
+  consumers.forEach((consumer, index) => {
+    try {
+      policies[consumer.name] = consumerPolicy(consumer.policy, consumer.name, policyDir);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      problems.push(`${PROJECT}:consumers[${index}].policy ${error.message}`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));
+  return policies;
 }
 
 /** Rules that span several keys. */
@@ -414,6 +445,8 @@ function article(expected: string): string {
 function gotSuffix(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   if (input === undefined || issue.code === "unrecognized_keys") return "";
+  // A refinement of a whole object says what is wrong in its message; the object itself adds nothing.
+  if (issue.code === "custom" && typeof input === "object") return "";
   if (typeof input === "object" && input !== null) return Array.isArray(input) ? ` (got a list of ${input.length})` : " (got an object)";
   return ` (got ${JSON.stringify(input)})`;
 }

@@ -1,10 +1,16 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import * as vault from "@pulumi/vault";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { VaultCluster } from "./components/cluster";
+import { VaultConfiguration } from "./components/vault";
 import { PlatformConfig, PROJECT } from "./config";
 
-/** The stack outputs. */
+/** The stack outputs; secrets stay Pulumi secrets. */
 export interface PlatformOutputs {
   vaultAddress?: pulumi.Output<string>;
   loadBalancerDnsName?: pulumi.Output<string>;
@@ -13,30 +19,63 @@ export interface PlatformOutputs {
   storageTable?: pulumi.Output<string>;
   autoScalingGroup?: pulumi.Output<string>;
   failoverSeconds?: number;
+  apisixVault?: VaultConfiguration["apisixVault"];
+  kesKeystore?: VaultConfiguration["kesKeystore"];
+  kubernetesRoles?: VaultConfiguration["kubernetesRoles"];
+  approles?: VaultConfiguration["approles"];
+  tokens?: VaultConfiguration["tokens"];
+}
+
+/**
+ * The Vault provider reads its CA from a file; the cluster's CA only exists as an output, so it is
+ * written to a per-stack file once known.
+ */
+function caFileFor(stack: string, caCertificate: pulumi.Output<string>): pulumi.Output<string> {
+  return caCertificate.apply((pem) => {
+    const file = path.join(os.tmpdir(), `${PROJECT}-${stack}-ca.pem`);
+    fs.writeFileSync(file, pem, { mode: 0o644 });
+    return file;
+  });
 }
 
 /** Builds every component from validated configuration and returns the stack outputs. */
 export function createPlatform(config: PlatformConfig): PlatformOutputs {
   const stack = pulumi.getStack();
-  const namePrefix = `vault-${stack}`;
-  const awsProvider = new aws.Provider("aws", {
-    region: config.region as aws.Region,
-    defaultTags: { tags: { Project: PROJECT, Stack: stack, ManagedBy: "pulumi" } },
-  });
-  const tlsProvider = new tls.Provider("tls", {});
+  const outputs: PlatformOutputs = {};
+  let vaultAddress: pulumi.Input<string> | undefined = config.vault.address;
+  let caCertificate: pulumi.Output<string> | undefined;
 
-  if (!config.cluster.enabled) return {};
-  const cluster = new VaultCluster("vault", {
-    cluster: config.cluster, region: config.region, namePrefix, auditLogPath: config.audit.path,
-    provider: awsProvider, tlsProvider,
-  });
-  return {
-    vaultAddress: cluster.vaultAddress,
-    loadBalancerDnsName: cluster.loadBalancerDnsName,
-    caCertificate: cluster.caCertificate,
-    kmsKeyArn: cluster.kmsKeyArn,
-    storageTable: cluster.storageTable,
-    autoScalingGroup: cluster.autoScalingGroup,
-    failoverSeconds: cluster.failoverSeconds,
-  };
+  if (config.cluster.enabled) {
+    const cluster = new VaultCluster("vault", {
+      cluster: config.cluster, region: config.region, namePrefix: `vault-${stack}`, auditLogPath: config.audit.path,
+      provider: new aws.Provider("aws", {
+        region: config.region as aws.Region,
+        defaultTags: { tags: { Project: PROJECT, Stack: stack, ManagedBy: "pulumi" } },
+      }),
+      tlsProvider: new tls.Provider("tls", {}),
+    });
+    Object.assign(outputs, {
+      vaultAddress: cluster.vaultAddress, loadBalancerDnsName: cluster.loadBalancerDnsName, caCertificate: cluster.caCertificate,
+      kmsKeyArn: cluster.kmsKeyArn, storageTable: cluster.storageTable, autoScalingGroup: cluster.autoScalingGroup,
+      failoverSeconds: cluster.failoverSeconds,
+    });
+    vaultAddress = config.vault.address ?? cluster.vaultAddress;
+    caCertificate = cluster.caCertificate;
+  }
+
+  if (config.vault.configure) {
+    const provider = new vault.Provider("vault", {
+      address: vaultAddress!,
+      token: config.vaultToken!,
+      caCertFile: config.vault.caCertFile ?? (caCertificate ? caFileFor(stack, caCertificate) : undefined),
+      maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,
+    });
+    const kubernetesProvider = config.kubernetes.enabled ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;
+    const layer = new VaultConfiguration("vault-config", { config, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
+    Object.assign(outputs, {
+      apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,
+      approles: layer.approles, tokens: layer.tokens,
+    });
+  }
+  return outputs;
 }

@@ -1,27 +1,18 @@
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
 import { encodeConfig, lastRegistrations, runProgram, stackConfig } from "./harness";
-import { CLUSTER_CASES, Config, InvalidCase } from "./invalidConfigs";
+import { devConfig, devWithVault } from "./fixtures";
+import { CLUSTER_CASES, Config, InvalidCase, VAULT_CASES } from "./invalidConfigs";
 
-/** The dev config with objects decoded, so cases can change single fields. */
-function devConfig(): Config {
-  return Object.fromEntries(Object.entries(stackConfig("dev")).map(([key, value]) => {
-    try {
-      return [key, JSON.parse(value)];
-    } catch {
-      return [key, value];
-    }
-  }));
-}
-
-export function checkInvalidCases(cases: InvalidCase[]): void {
+/** Runs each case through the whole program and checks its one message and that nothing was registered. */
+export function checkInvalidCases(cases: InvalidCase[], base: () => Config): void {
   for (const invalid of cases) {
     it(`rejects ${invalid.title}, registering nothing`, async () => {
-      const config = devConfig();
+      const config = base();
       invalid.mutate(config);
       const raw = encodeConfig(config);
       let failure: unknown;
-      const run = runProgram(raw).catch((error) => { failure = error; return undefined; });
+      const run = runProgram(raw, "dev", invalid.env ?? {}).catch((error) => { failure = error; return undefined; });
       const result = await run;
       assert.equal(result, undefined, "the program must fail");
       assert.ok(failure instanceof Error);
@@ -34,11 +25,12 @@ export function checkInvalidCases(cases: InvalidCase[]): void {
   }
 }
 
-describe("config: invalid cluster settings", () => checkInvalidCases(CLUSTER_CASES));
+describe("config: invalid cluster settings", () => checkInvalidCases(CLUSTER_CASES, devConfig));
+describe("config: invalid Vault declarations", () => checkInvalidCases(VAULT_CASES, devWithVault));
 
 describe("config: valid settings", () => {
   it("parses the dev stack with defaults filled in", () => {
-    const config = parseConfig(stackConfig("dev"), {});
+    const config = parseConfig(stackConfig("dev"), { env: {} });
     assert.equal(config.region, "eu-west-1");
     assert.ok(config.cluster.enabled);
     if (!config.cluster.enabled) return;
@@ -52,7 +44,7 @@ describe("config: valid settings", () => {
     const config = devConfig();
     config["vault-platform:cluster"].allowedCidrs = ["0.0.0.0/0"];
     config["vault-platform:cluster"].allowAnyCidr = true;
-    const parsed = parseConfig(encodeConfig(config), {});
+    const parsed = parseConfig(encodeConfig(config), { env: {} });
     assert.ok(parsed.cluster.enabled && parsed.cluster.allowedCidrs[0] === "0.0.0.0/0");
   });
 
@@ -60,13 +52,13 @@ describe("config: valid settings", () => {
     const config = devConfig();
     config["vault-platform:cluster"].nodeCount = 1;
     config["vault-platform:cluster"].healthCheck = "x";
-    assert.throws(() => parseConfig(encodeConfig(config), {}), (error: Error) =>
+    assert.throws(() => parseConfig(encodeConfig(config), { env: {} }), (error: Error) =>
       /nodeCount must be at least 2/.test(error.message) && /healthCheck must be/.test(error.message));
   });
 
   it("needs only enabled: false to turn the cluster off", () => {
     const config = devConfig();
     config["vault-platform:cluster"] = { enabled: false };
-    assert.equal(parseConfig(encodeConfig(config), {}).cluster.enabled, false);
+    assert.equal(parseConfig(encodeConfig(config), { env: {} }).cluster.enabled, false);
   });
 });

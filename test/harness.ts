@@ -7,7 +7,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { loadConfig, RawConfig } from "../config";
+import { parseConfig, RawConfig } from "../config";
 import { createPlatform, PlatformOutputs } from "../platform";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -98,13 +98,13 @@ export function lastRegistrations(): { registrations: Registration[] } {
 }
 
 /** Runs the program with this raw configuration and returns every registration and the outputs. */
-export async function runProgram(config: RawConfig, stack = "dev"): Promise<ProgramRun> {
+export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}): Promise<ProgramRun> {
   current = [];
   await pulumi.runtime.setMocks(mocks, "vault-platform", stack, false);
   pulumi.runtime.setAllConfig(config);
   let outputs: PlatformOutputs = {};
   const resolved = (await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = createPlatform(loadConfig());
+    outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }));
     return outputs;
   })) ?? {};
   return { registrations: current, outputs, resolved };

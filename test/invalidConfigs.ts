@@ -53,3 +53,33 @@ export const CLUSTER_CASES: InvalidCase[] = [
   { title: "no region", mutate: (c) => { delete c["aws:region"]; }, message: /^aws:region is required/ },
   { title: "a bad region", mutate: (c) => { c["aws:region"] = "europe"; }, message: /^aws:region must be an AWS region such as eu-west-1 \(got "europe"\)/ },
 ];
+
+const consumers = (config: Config) => config["vault-platform:consumers"] as Config[];
+const consumer = (config: Config, name: string) => consumers(config).find((entry) => entry.name === name)!;
+
+/** Invalid Vault declarations; the Vault layer is switched on with a token unless a case says otherwise. */
+export const VAULT_CASES: InvalidCase[] = [
+  { title: "an unknown policy file", mutate: (c) => { consumer(c, "kes").policy = "kes-typo"; }, message: /^vault-platform:consumers\[1\]\.policy policies\/kes-typo\.hcl:0: no such policy file; available: apisix, kes, my-app, provisioner$/ },
+  { title: "two bindings on one consumer", mutate: (c) => { consumer(c, "kes").token = { ttl: "1h" }; }, message: /^vault-platform:consumers\[1\] needs exactly one binding of approle, kubernetes or token \(has approle and token\)/ },
+  { title: "a consumer without a binding", mutate: (c) => { delete consumer(c, "my-app").kubernetes; }, message: /^vault-platform:consumers\[2\] needs exactly one binding of approle, kubernetes or token \(has none\)/ },
+  { title: "duplicate consumer names", mutate: (c) => { consumer(c, "my-app").name = "kes"; }, message: /^vault-platform:consumers declares name "kes" twice; consumer names must be unique$/ },
+  { title: "a bad duration", mutate: (c) => { consumer(c, "kes").approle.tokenPeriod = "5 minutes"; }, message: /^vault-platform:consumers\[1\]\.approle\.tokenPeriod must be a Vault duration such as "30s", "5m", "768h" or "7d", or whole seconds \(got "5 minutes"\)$/ },
+  { title: "a negative duration", mutate: (c) => { consumer(c, "apisix").token.ttl = "-1h"; }, message: /^vault-platform:consumers\[0\]\.token\.ttl must be a Vault duration/ },
+  { title: "v2 options on a v1 mount", mutate: (c) => { c["vault-platform:mounts"][0].maxVersions = 5; }, message: /^vault-platform:mounts\[0\]\.maxVersions only applies to KV version 2 mounts; remove it or set version: 2$/ },
+  { title: "a KV version 3", mutate: (c) => { c["vault-platform:mounts"][0].version = 3; }, message: /^vault-platform:mounts\[0\]\.version must be 1 or 2 \(the KV secrets engine version\) \(got 3\)$/ },
+  { title: "a duplicate mount", mutate: (c) => { c["vault-platform:mounts"][1].path = "kv"; c["vault-platform:mounts"][1].version = 1; delete c["vault-platform:mounts"][1].maxVersions; }, message: /^vault-platform:mounts declares path "kv" twice/ },
+  { title: "a mount path with a slash at the end", mutate: (c) => { c["vault-platform:mounts"][0].path = "kv/"; }, message: /^vault-platform:mounts\[0\]\.path must be a mount path such as kv or team\/secrets/ },
+  { title: "configure on without a token", mutate: (c) => { delete c["vault-platform:vaultToken"]; }, env: {}, message: /^vault-platform:vaultToken is required when vault-platform:vault\.configure is true: set it with `pulumi config set --secret vault-platform:vaultToken/ },
+  { title: "an upper-case consumer name", mutate: (c) => { consumer(c, "kes").name = "KES"; }, message: /^vault-platform:consumers\[1\]\.name must be lowercase DNS-style/ },
+  { title: "a TTL and a period on one token", mutate: (c) => { consumer(c, "apisix").token.period = "24h"; }, message: /^vault-platform:consumers\[0\]\.token\.period and ttl are exclusive/ },
+  { title: "an APISIX client without a token binding", mutate: (c) => { const apisix = consumer(c, "apisix"); delete apisix.token; apisix.approle = {}; }, message: /^vault-platform:consumers\[0\]\.client\.kind needs a token binding \(that is how apisix authenticates to Vault\)/ },
+  { title: "a client on an undeclared mount", mutate: (c) => { consumer(c, "kes").client.mount = "kms"; }, message: /^vault-platform:consumers\[1\]\.client\.mount "kms" is not a declared mount/ },
+  { title: "a kubernetes consumer with kubernetes off", mutate: (c) => { c["vault-platform:kubernetes"].enabled = false; }, message: /^vault-platform:consumers\[2\]\.kubernetes needs vault-platform:kubernetes\.enabled true/ },
+  { title: "kubernetes without a host", mutate: (c) => { delete c["vault-platform:kubernetes"].host; }, message: /^vault-platform:kubernetes\.host is required when kubernetes\.enabled is true/ },
+  { title: "a misspelt consumer key", mutate: (c) => { consumer(c, "kes").approle.tokenPeriods = "5m"; }, message: /^vault-platform:consumers\[1\]\.approle has unknown key "tokenPeriods"/ },
+  { title: "a malformed expectation", mutate: (c) => { consumer(c, "kes").expect.allow = ["kv/kes/key-1 read"]; }, message: /^vault-platform:consumers\[1\]\.expect\.allow\[0\] must be "<capability> <path>"/ },
+  { title: "a bad AppRole CIDR", mutate: (c) => { consumer(c, "kes").approle.cidrs = ["10.0.0.0/40"]; }, message: /^vault-platform:consumers\[1\]\.approle\.cidrs\[0\] must be an IPv4 CIDR/ },
+  { title: "a relative audit path", mutate: (c) => { c["vault-platform:audit"] = { path: "audit.log" }; }, message: /^vault-platform:audit\.path must be an absolute file path/ },
+  { title: "an external Vault without an address", mutate: (c) => { c["vault-platform:cluster"] = { enabled: false }; }, message: /^vault-platform:vault\.address is required when cluster\.enabled is false/ },
+  { title: "an http Vault address", mutate: (c) => { c["vault-platform:vault"].address = "http://vault:8200"; }, message: /^vault-platform:vault\.address must be an https:\/\/ URL/ },
+];

@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { VaultComponentArgs } from "./common";
+
+export interface VaultAuditArgs extends VaultComponentArgs {
+  /** File the audit device writes on every node. */
+  filePath: string;
+}
+
+/** A file audit device: every request and response, HMAC'd, on each node's disk (rotated by logrotate). */
+export class VaultAudit extends pulumi.ComponentResource {
+  constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:vault:Audit", name, {}, opts);
+    new vault.Audit(`${name}-file`, {
+      type: "file",
+      path: "file",
+      description: "File audit log (vault-platform)",
+      options: { file_path: args.filePath },
+    }, { parent: this, provider: args.provider });
+    this.registerOutputs({});
+  }
+}

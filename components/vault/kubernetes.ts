@@ -1,0 +1,125 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import type { ConsumerConfig, KubernetesConfig } from "../../config";
+import { seconds, VaultComponentArgs } from "./common";
+
+export interface KubernetesBindingsArgs extends VaultComponentArgs {
+  /** The Kubernetes provider for the reviewer, service accounts and injector. */
+  kubernetesProvider: k8s.Provider;
+  /** `vault-platform:kubernetes` settings (enabled, host, auth path, injector). */
+  settings: KubernetesConfig;
+  /** Consumers with a kubernetes binding. */
+  consumers: ConsumerConfig[];
+  /** Each consumer's uploaded policy name. */
+  policyNames: Record<string, pulumi.Input<string>>;
+  /** Vault's address, for the injector. */
+  vaultAddress: pulumi.Input<string>;
+  /** Vault's CA certificate, copied into each consumer namespace for the agent; unset for a publicly trusted Vault. */
+  caCertificate?: pulumi.Input<string>;
+}
+
+/** What a workload needs to log in: its role, where it runs, and the injector annotations. */
+export interface KubernetesRole {
+  role: string;
+  namespace: string;
+  serviceAccount: string;
+  annotations: Record<string, string>;
+}
+
+const CA_SECRET = "vault-ca";
+const HELM_REPOSITORY = "https://helm.releases.hashicorp.com";
+
+/** The vault-agent injector annotations for a role. */
+export function injectorAnnotations(role: string, authPath: string, withCa: boolean): Record<string, string> {
+  return {
+    "vault.hashicorp.com/agent-inject": "true",
+    "vault.hashicorp.com/role": role,
+    "vault.hashicorp.com/auth-path": `auth/${authPath}`,
+    ...(withCa ? { "vault.hashicorp.com/tls-secret": CA_SECRET, "vault.hashicorp.com/ca-cert": `/vault/tls/ca.crt` } : {}),
+  };
+}
+
+function decoded(data: pulumi.Output<Record<string, string>>, key: string): pulumi.Output<string> {
+  return data.apply((values) => Buffer.from(values[key] ?? "", "base64").toString("utf8"));
+}
+
+/**
+ * Kubernetes auth: a token-reviewer service account (bound to system:auth-delegator, with a long-lived
+ * token Secret whose JWT and CA configure the mount), a role per workload bound to its service account
+ * and namespace, the workloads' service accounts, and optionally the vault-agent injector.
+ */
+export class KubernetesBindings extends pulumi.ComponentResource {
+  readonly roles: Record<string, KubernetesRole> = {};
+
+  constructor(name: string, args: KubernetesBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:vault:KubernetesBindings", name, {}, opts);
+    const kube = { parent: this, provider: args.kubernetesProvider };
+    const child = { parent: this, provider: args.provider };
+    const { settings } = args;
+    const reviewerNamespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.reviewerNamespace } }, kube);
+    const namespace = reviewerNamespace.metadata.name;
+    const reviewer = new k8s.core.v1.ServiceAccount(`${name}-reviewer`, { metadata: { name: "vault-token-reviewer", namespace } }, kube);
+    new k8s.rbac.v1.ClusterRoleBinding(`${name}-reviewer`, {
+      metadata: { name: "vault-token-reviewer" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+      subjects: [{ kind: "ServiceAccount", name: reviewer.metadata.name, namespace }],
+    }, kube);
+    const reviewerToken = new k8s.core.v1.Secret(`${name}-reviewer-token`, {
+      metadata: { name: "vault-token-reviewer", namespace, annotations: { "kubernetes.io/service-account.name": reviewer.metadata.name } },
+      type: "kubernetes.io/service-account-token",
+    }, { ...kube, additionalSecretOutputs: ["data"] });
+
+    const auth = new vault.AuthBackend(`${name}-auth`, { type: "kubernetes", path: settings.authPath, description: "Kubernetes service accounts (vault-platform)" }, child);
+    new vault.kubernetes.AuthBackendConfig(`${name}-config`, {
+      backend: auth.path,
+      kubernetesHost: settings.host!,
+      kubernetesCaCert: decoded(reviewerToken.data, "ca.crt"),
+      tokenReviewerJwt: pulumi.secret(decoded(reviewerToken.data, "token")),
+    }, child);
+
+    const caNamespaces = new Set<string>();
+    for (const consumer of args.consumers) {
+      const binding = consumer.kubernetes!;
+      new k8s.core.v1.ServiceAccount(`${name}-${consumer.name}`, { metadata: { name: binding.serviceAccount, namespace: binding.namespace } }, kube);
+      new vault.kubernetes.AuthBackendRole(`${name}-${consumer.name}`, {
+        backend: auth.path,
+        roleName: consumer.name,
+        boundServiceAccountNames: [binding.serviceAccount],
+        boundServiceAccountNamespaces: [binding.namespace],
+        tokenPolicies: [args.policyNames[consumer.name]],
+        tokenTtl: seconds(binding.tokenTtl),
+        tokenPeriod: seconds(binding.tokenPeriod),
+        audience: binding.audience ?? "vault",
+      }, child);
+      if (args.caCertificate !== undefined && !caNamespaces.has(binding.namespace)) {
+        caNamespaces.add(binding.namespace);
+        new k8s.core.v1.Secret(`${name}-ca-${binding.namespace}`, {
+          metadata: { name: CA_SECRET, namespace: binding.namespace },
+          stringData: { "ca.crt": args.caCertificate },
+        }, kube);
+      }
+      this.roles[consumer.name] = {
+        role: consumer.name,
+        namespace: binding.namespace,
+        serviceAccount: binding.serviceAccount,
+        annotations: injectorAnnotations(consumer.name, settings.authPath, args.caCertificate !== undefined),
+      };
+    }
+
+    if (settings.injector) {
+      new k8s.helm.v3.Release(`${name}-injector`, {
+        chart: "vault",
+        version: settings.injectorChartVersion,
+        namespace,
+        repositoryOpts: { repo: HELM_REPOSITORY },
+        values: {
+          global: { externalVaultAddr: args.vaultAddress },
+          server: { enabled: false },
+          injector: { enabled: true, authPath: `auth/${settings.authPath}` },
+        },
+      }, kube);
+    }
+    this.registerOutputs({ roles: this.roles });
+  }
+}

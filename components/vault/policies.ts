@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import * as fs from "fs";
+import * as path from "path";
+import { parsePolicy, Policy, PolicyError } from "../../acl";
+
+/** Where the HCL policy files live. */
+export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+/** The placeholder a policy file may use for the consumer's name (one file, many tenants). */
+const NAME_PLACEHOLDER = "${name}";
+
+/** One policy as uploaded to Vault: its name, its text after substitution, and its parsed rules. */
+export interface ConsumerPolicy {
+  /** Name in Vault: the file name, or "<file>-<consumer>" when the file uses ${name}. */
+  name: string;
+  /** The file it comes from, e.g. "policies/kes.hcl". */
+  file: string;
+  text: string;
+  parsed: Policy;
+}
+
+/** The policy files available in `dir`, by name without ".hcl". */
+export function availablePolicies(dir = POLICY_DIR): string[] {
+  return fs.readdirSync(dir).filter((file) => file.endsWith(".hcl")).map((file) => file.slice(0, -4)).sort();
+}
+
+/** Reads policies/<policy>.hcl; throws PolicyError naming the file when it does not exist. */
+export function readPolicyFile(policy: string, dir = POLICY_DIR): { file: string; text: string } {
+  const file = path.join(dir, `${policy}.hcl`);
+  const relative = path.relative(path.dirname(dir), file);
+  if (!fs.existsSync(file)) {
+    throw new PolicyError(relative, 0, `no such policy file; available: ${availablePolicies(dir).join(", ") || "none"}`);
+  }
+  return { file: relative, text: fs.readFileSync(file, "utf8") };
+}
+
+/** Substitutes ${name}; any other ${...} is a mistake (Vault's own templating uses {{...}}). */
+export function renderPolicyText(text: string, consumer: string, file: string): string {
+  const lines = text.split("\n");
+  lines.forEach((line, index) => {
+    const other = /\$\{(?!name\})[^}]*\}/.exec(line);
+    if (other) throw new PolicyError(file, index + 1, `unknown placeholder ${other[0]}; only ${NAME_PLACEHOLDER} (the consumer's name) is substituted`);
+  });
+  return text.split(NAME_PLACEHOLDER).join(consumer);
+}
+
+/** The policy a consumer gets: read, substituted, parsed and validated. */
+export function consumerPolicy(policy: string, consumer: string, dir = POLICY_DIR): ConsumerPolicy {
+  const { file, text: template } = readPolicyFile(policy, dir);
+  const text = renderPolicyText(template, consumer, file);
+  const name = template.includes(NAME_PLACEHOLDER) ? `${policy}-${consumer}` : policy;
+  return { name, file, text, parsed: parsePolicy(text, file) };
+}
+
+export interface VaultPoliciesArgs {
+  /** The policies to upload, unique by name. */
+  policies: ConsumerPolicy[];
+  /** The Vault provider. */
+  provider: vault.Provider;
+}
+
+/** Uploads ACL policies, each exactly as validated. */
+export class VaultPolicies extends pulumi.ComponentResource {
+  /** Policy name in Vault, by that name (an Output, so bindings depend on the upload). */
+  readonly names: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: VaultPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:vault:Policies", name, {}, opts);
+    for (const policy of args.policies) {
+      const uploaded = new vault.Policy(`${name}-${policy.name}`, { name: policy.name, policy: policy.text }, { parent: this, provider: args.provider });
+      this.names[policy.name] = uploaded.name;
+    }
+    this.registerOutputs({ names: this.names });
+  }
+}

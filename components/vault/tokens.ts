@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import type { ConsumerConfig } from "../../config";
+import { seconds, VaultComponentArgs } from "./common";
+
+export interface TokenBindingsArgs extends VaultComponentArgs {
+  /** Consumers with a token binding. */
+  consumers: ConsumerConfig[];
+  /** Each consumer's uploaded policy name. */
+  policyNames: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * Scoped tokens that outlive the provisioner's short-lived child token: each is issued through its own
+ * token role (orphan, allowed_policies = the consumer's policy), which needs no sudo.
+ */
+export class TokenBindings extends pulumi.ComponentResource {
+  /** Client token per consumer; always a Pulumi secret. */
+  readonly tokens: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: TokenBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vault-platform:vault:TokenBindings", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    for (const consumer of args.consumers) {
+      const binding = consumer.token!;
+      const policy = args.policyNames[consumer.name];
+      const role = new vault.tokenauth.AuthBackendRole(`${name}-${consumer.name}`, {
+        roleName: consumer.name,
+        allowedPolicies: [policy],
+        orphan: true,
+        renewable: binding.renewable,
+        tokenPeriod: seconds(binding.period),
+        tokenNumUses: binding.numUses,
+      }, child);
+      const token = new vault.Token(`${name}-${consumer.name}`, {
+        roleName: role.roleName,
+        policies: [policy],
+        ttl: binding.ttl === undefined ? undefined : String(binding.ttl),
+        period: binding.period === undefined ? undefined : String(binding.period),
+        renewable: binding.renewable,
+        numUses: binding.numUses,
+        displayName: consumer.name,
+      }, { ...child, additionalSecretOutputs: ["clientToken"] });
+      this.tokens[consumer.name] = pulumi.secret(token.clientToken);
+    }
+    this.registerOutputs({});
+  }
+}
