@@ -1,0 +1,204 @@
+import * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "assert";
+import { parsePolicy } from "../acl";
+import { consumerPolicy } from "../components/vault/policies";
+import { devWithVault, encodeConfig } from "./fixtures";
+import { isSecretInput, one, ofType, plain, ProgramRun, runProgram, valueOf } from "./harness";
+
+const V = {
+  mount: "vault:index/mount:Mount",
+  kvConfig: "vault:kv/secretBackendV2:SecretBackendV2",
+  policy: "vault:index/policy:Policy",
+  authBackend: "vault:index/authBackend:AuthBackend",
+  approleRole: "vault:appRole/authBackendRole:AuthBackendRole",
+  secretId: "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId",
+  tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
+  token: "vault:index/token:Token",
+  k8sConfig: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
+  k8sRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
+  audit: "vault:index/audit:Audit",
+  provider: "pulumi:providers:vault",
+};
+
+function byInput(run: ProgramRun, type: string, key: string, value: unknown) {
+  const found = ofType(run, type).filter((registration) => plain(registration.inputs[key]) === value);
+  assert.equal(found.length, 1, `one ${type} with ${key}=${String(value)}`);
+  return found[0].inputs;
+}
+
+describe("vault layer: the dev declarations", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram(encodeConfig(devWithVault()));
+  });
+
+  it("passes the provisioning token to an explicit provider as a secret", () => {
+    const provider = one(run, V.provider).inputs;
+    assert.ok(isSecretInput(provider.token), "the provider's token must be secret");
+    assert.equal(plain(provider.token), "hvs.provisioner-test-token");
+    assert.match(provider.address, /^https:\/\/.+:8200$/);
+    assert.match(provider.caCertFile, /vault-platform-dev-ca\.pem$/);
+    assert.equal(String(provider.maxLeaseTtlSeconds), "1200");
+  });
+
+  it("creates every Vault resource with that provider, under a vault-platform component", () => {
+    const vaultResources = run.registrations.filter((registration) => registration.type.startsWith("vault:"));
+    assert.ok(vaultResources.length >= 14);
+    for (const resource of vaultResources) {
+      assert.match(resource.provider, /pulumi:providers:vault::vault::/, `${resource.name} is not on the explicit provider`);
+      assert.match(resource.parent, /vault-platform:vault:/, `${resource.name} has no component parent`);
+    }
+    for (const resource of run.registrations.filter((registration) => registration.type.startsWith("kubernetes:"))) {
+      assert.match(resource.provider, /pulumi:providers:kubernetes::kubernetes::/, `${resource.name} is not on the explicit provider`);
+    }
+  });
+
+  it("mounts kv as KV v1 and secret as KV v2 with max versions", () => {
+    assert.deepEqual(byInput(run, V.mount, "path", "kv").options, { version: "1" });
+    assert.deepEqual(byInput(run, V.mount, "path", "secret").options, { version: "2" });
+    assert.equal(one(run, V.kvConfig).inputs.maxVersions, 10);
+    assert.equal(one(run, V.kvConfig).inputs.mount, "secret");
+  });
+
+  it("uploads each consumer's policy as validated, KES under its tenant name", () => {
+    const names = ofType(run, V.policy).map((policy) => policy.inputs.name).sort();
+    assert.deepEqual(names, ["apisix", "kes-kes", "my-app"]);
+    const kes = byInput(run, V.policy, "name", "kes-kes");
+    assert.match(kes.policy, /path "kv\/kes\/\*"/);
+    assert.doesNotMatch(kes.policy, /\$\{name\}/);
+    assert.deepEqual(parsePolicy(kes.policy).rules.map((rule) => rule.capabilities), [["create", "read", "delete"]]);
+  });
+
+  it("binds KES to an AppRole role with its policy, a 5m period and unlimited uses, plus a SecretID", () => {
+    assert.equal(byInput(run, V.authBackend, "type", "approle").path, "approle");
+    const role = byInput(run, V.approleRole, "roleName", "kes");
+    assert.deepEqual(role.tokenPolicies, ["kes-kes"]);
+    assert.equal(role.tokenPeriod, 300);
+    assert.equal(role.tokenNumUses, 0);
+    assert.equal(one(run, V.secretId).inputs.roleName, "kes");
+  });
+
+  it("issues APISIX an orphan token through a token role scoped to its policy", () => {
+    const role = byInput(run, V.tokenRole, "roleName", "apisix");
+    assert.equal(role.orphan, true);
+    assert.deepEqual(role.allowedPolicies, ["apisix"]);
+    assert.equal(role.renewable, true);
+    const token = one(run, V.token).inputs;
+    assert.equal(token.roleName, "apisix");
+    assert.deepEqual(token.policies, ["apisix"]);
+    assert.equal(token.ttl, "768h");
+    assert.equal(token.renewable, true);
+    assert.equal(token.noParent, undefined, "no_parent needs sudo; the role's orphan flag does it");
+  });
+
+  it("configures Kubernetes auth from the token reviewer and binds my-app to its service account", () => {
+    assert.equal(byInput(run, V.authBackend, "type", "kubernetes").path, "kubernetes");
+    const config = one(run, V.k8sConfig).inputs;
+    assert.equal(config.kubernetesHost, "https://kubernetes.dev.example.internal:6443");
+    assert.ok(isSecretInput(config.tokenReviewerJwt), "the reviewer JWT must be secret");
+    assert.equal(plain(config.tokenReviewerJwt), "jwt-vault-config-kubernetes-reviewer-token");
+    assert.equal(plain(config.kubernetesCaCert), "k8s-ca");
+    const role = byInput(run, V.k8sRole, "roleName", "my-app");
+    assert.deepEqual(role.boundServiceAccountNames, ["my-app-account"]);
+    assert.deepEqual(role.boundServiceAccountNamespaces, ["default"]);
+    assert.deepEqual(role.tokenPolicies, ["my-app"]);
+    assert.equal(role.tokenPeriod, 3600);
+    assert.equal(role.audience, "vault");
+  });
+
+  it("creates the reviewer bound to system:auth-delegator with a long-lived token Secret, and the workload's service account", () => {
+    const binding = one(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
+    assert.equal(binding.roleRef.name, "system:auth-delegator");
+    assert.equal(binding.subjects[0].name, "vault-token-reviewer");
+    const secrets = ofType(run, "kubernetes:core/v1:Secret").map((secret) => secret.inputs);
+    const reviewerToken = secrets.find((secret) => secret.type === "kubernetes.io/service-account-token")!;
+    assert.equal(reviewerToken.metadata.annotations["kubernetes.io/service-account.name"], "vault-token-reviewer");
+    const accounts = ofType(run, "kubernetes:core/v1:ServiceAccount").map((account) => `${account.inputs.metadata.namespace}/${account.inputs.metadata.name}`);
+    assert.ok(accounts.includes("default/my-app-account"));
+  });
+
+  it("installs the vault-agent injector pointed at this Vault", () => {
+    const release = one(run, "kubernetes:helm.sh/v3:Release").inputs;
+    assert.equal(release.chart, "vault");
+    assert.equal(release.repositoryOpts.repo, "https://helm.releases.hashicorp.com");
+    assert.match(release.values.global.externalVaultAddr, /^https:\/\/.+:8200$/);
+    assert.equal(release.values.server.enabled, false);
+    assert.equal(release.values.injector.enabled, true);
+  });
+
+  it("turns on a file audit device at the configured path", () => {
+    const audit = one(run, V.audit).inputs;
+    assert.equal(audit.type, "file");
+    assert.deepEqual(audit.options, { file_path: "/var/log/vault/audit.log" });
+  });
+
+  it("prints APISIX's vault block and KES's keystore block", () => {
+    const apisix = run.resolved.apisixVault.apisix;
+    assert.match(apisix.host, /^https:\/\/.+:8200$/);
+    assert.equal(apisix.timeout, 10);
+    assert.equal(apisix.token, "hvs.vault-config-tokens-apisix-token");
+    assert.equal(apisix.prefix, "kv/apisix");
+    const kes = run.resolved.kesKeystore.kes;
+    assert.deepEqual({ ...kes, endpoint: undefined }, {
+      endpoint: undefined, engine: "kv", version: "v1", prefix: "kes", approle: { id: "kes-role-id", secret: "kes-secret-id" },
+    });
+  });
+
+  it("prints each workload's role, namespace, service account and injector annotations", () => {
+    assert.deepEqual(run.resolved.kubernetesRoles["my-app"], {
+      role: "my-app",
+      namespace: "default",
+      serviceAccount: "my-app-account",
+      annotations: {
+        "vault.hashicorp.com/agent-inject": "true",
+        "vault.hashicorp.com/role": "my-app",
+        "vault.hashicorp.com/auth-path": "auth/kubernetes",
+        "vault.hashicorp.com/tls-secret": "vault-ca",
+        "vault.hashicorp.com/ca-cert": "/vault/tls/ca.crt",
+      },
+    });
+  });
+
+  it("keeps every token, SecretID and output that carries one secret", async () => {
+    for (const name of ["apisixVault", "kesKeystore", "approles", "tokens"] as const) {
+      assert.equal(await pulumi.isSecret(run.outputs[name]!), true, `${name} must be a secret output`);
+    }
+    assert.equal(await pulumi.isSecret(run.outputs.vaultAddress!), false);
+    assert.equal(await pulumi.isSecret(run.outputs.caCertificate!), false);
+    const approles = await valueOf(run.outputs.approles!);
+    assert.deepEqual(approles, { kes: { roleId: "kes-role-id", secretId: "kes-secret-id" } });
+  });
+});
+
+describe("vault layer: one policy file for many tenants", () => {
+  it("substitutes ${name} for 100 KES tenants, each confined to its own prefix", async () => {
+    const config = devWithVault();
+    const tenants = Array.from({ length: 100 }, (_, index) => `kes-tenant-${String(index).padStart(3, "0")}`);
+    config["vault-platform:consumers"] = tenants.map((name) => ({ name, policy: "kes", approle: { tokenPeriod: "5m" }, client: { kind: "kes", mount: "kv" } }));
+    const run = await runProgram(encodeConfig(config));
+    const policies = ofType(run, V.policy).map((policy) => policy.inputs);
+    assert.equal(policies.length, 100);
+    for (const name of tenants) {
+      const policy = policies.find((candidate) => candidate.name === `kes-${name}`)!;
+      assert.deepEqual(parsePolicy(policy.policy).rules.map((rule) => rule.path), [`kv/${name}/`]);
+    }
+    assert.equal(ofType(run, V.approleRole).length, 100);
+    assert.equal(Object.keys(run.resolved.kesKeystore).length, 100);
+    assert.equal(run.resolved.kesKeystore["kes-tenant-042"].prefix, "kes-tenant-042");
+  });
+
+  it("keeps a file without ${name} as one shared policy", () => {
+    assert.equal(consumerPolicy("apisix", "gateway-a").name, "apisix");
+    assert.equal(consumerPolicy("kes", "tenant-a").name, "kes-tenant-a");
+  });
+});
+
+describe("vault layer: switched off", () => {
+  it("registers no Vault resource and needs no token when vault.configure is false", async () => {
+    const config = devWithVault();
+    config["vault-platform:vault"].configure = false;
+    delete config["vault-platform:vaultToken"];
+    const run = await runProgram(encodeConfig(config));
+    assert.equal(run.registrations.filter((registration) => registration.type.startsWith("vault:") || registration.type === V.provider).length, 0);
+  });
+});
