@@ -6,9 +6,10 @@ import * as vault from "@pulumi/vault";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { verifyAccess } from "./access";
 import { VaultCluster } from "./components/cluster";
 import { VaultConfiguration } from "./components/vault";
-import { PlatformConfig, PROJECT } from "./config";
+import { ConfigError, PlatformConfig, PROJECT } from "./config";
 
 /** The stack outputs; secrets stay Pulumi secrets. */
 export interface PlatformOutputs {
@@ -38,8 +39,19 @@ function caFileFor(stack: string, caCertificate: pulumi.Output<string>): pulumi.
   });
 }
 
+export interface PlatformOptions {
+  /** Refuse to build when an access check fails (default). `npm run plan` turns it off to report instead. */
+  enforceAccess?: boolean;
+}
+
 /** Builds every component from validated configuration and returns the stack outputs. */
-export function createPlatform(config: PlatformConfig): PlatformOutputs {
+export function createPlatform(config: PlatformConfig, { enforceAccess = true }: PlatformOptions = {}): PlatformOutputs {
+  if (enforceAccess) {
+    const { problems } = verifyAccess(config);
+    if (problems.length > 0) {
+      throw new ConfigError(`Access check failed (${problems.length}); fix the policy or the expectation, then run \`npm run plan\`:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+    }
+  }
   const stack = pulumi.getStack();
   const outputs: PlatformOutputs = {};
   let vaultAddress: pulumi.Input<string> | undefined = config.vault.address;

@@ -36,17 +36,11 @@ path "sys/auth/approle" {
 path "sys/mounts/auth/approle" {
   capabilities = ["read"]
 }
-path "sys/mounts/auth/approle/tune" {
-  capabilities = ["read", "update"]
-}
 path "sys/auth/kubernetes" {
   capabilities = ["create", "update", "delete", "sudo"]
 }
 path "sys/mounts/auth/kubernetes" {
   capabilities = ["read"]
-}
-path "sys/mounts/auth/kubernetes/tune" {
-  capabilities = ["read", "update"]
 }
 
 # AppRole roles, their role IDs and SecretIDs.

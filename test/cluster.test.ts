@@ -4,7 +4,7 @@ import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from ".
 import { carveSubnets } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
-import { encodeConfig, isSecretInput, one, plain, ofType, ProgramRun, runProgram, stackConfig } from "./harness";
+import { encodeConfig, isSecretInput, one, plain, ofType, ProgramRun, runProgram, stackConfig } from "../offline/runtime";
 
 const T = {
   table: "aws:dynamodb/table:Table",

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
-import { encodeConfig, lastRegistrations, runProgram, stackConfig } from "./harness";
+import { encodeConfig, lastRegistrations, runProgram, stackConfig } from "../offline/runtime";
 import { devConfig, devWithVault } from "./fixtures";
 import { CLUSTER_CASES, Config, InvalidCase, VAULT_CASES } from "./invalidConfigs";
 

@@ -1,4 +1,4 @@
-import { encodeConfig, stackConfig } from "./harness";
+import { encodeConfig, stackConfig } from "../offline/runtime";
 import { Config } from "./invalidConfigs";
 
 /** The dev config with objects decoded, so tests can change single fields. */

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { parsePolicy } from "../acl";
 import { consumerPolicy } from "../components/vault/policies";
 import { devWithVault, encodeConfig } from "./fixtures";
-import { isSecretInput, one, ofType, plain, ProgramRun, runProgram, valueOf } from "./harness";
+import { isSecretInput, one, ofType, plain, ProgramRun, runProgram, valueOf } from "../offline/runtime";
 
 const V = {
   mount: "vault:index/mount:Mount",
@@ -161,7 +161,7 @@ describe("vault layer: the dev declarations", () => {
 
   it("keeps every token, SecretID and output that carries one secret", async () => {
     for (const name of ["apisixVault", "kesKeystore", "approles", "tokens"] as const) {
-      assert.equal(await pulumi.isSecret(run.outputs[name]!), true, `${name} must be a secret output`);
+      assert.equal(await pulumi.isSecret(run.outputs[name] as pulumi.Output<unknown>), true, `${name} must be a secret output`);
     }
     assert.equal(await pulumi.isSecret(run.outputs.vaultAddress!), false);
     assert.equal(await pulumi.isSecret(run.outputs.caCertificate!), false);

@@ -1,6 +1,8 @@
 /**
  * Runs the real program (config parsing, every component) under Pulumi's mock runtime and records
- * every registration with its options, so tests can assert on exactly what `pulumi up` would send.
+ * every registration with its options: what `pulumi up` would send, without a CLI, a cloud or a Vault.
+ * Used by the tests, `npm run plan` and `npm run bench`. Computed values (ARNs, IDs, DNS names,
+ * certificates, tokens) are placeholders made up here.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -8,7 +10,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseConfig, RawConfig } from "../config";
-import { createPlatform, PlatformOutputs } from "../platform";
+import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const ACCOUNT_ID = "123456789012";
@@ -98,13 +100,13 @@ export function lastRegistrations(): { registrations: Registration[] } {
 }
 
 /** Runs the program with this raw configuration and returns every registration and the outputs. */
-export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}): Promise<ProgramRun> {
+export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
   current = [];
   await pulumi.runtime.setMocks(mocks, "vault-platform", stack, false);
   pulumi.runtime.setAllConfig(config);
   let outputs: PlatformOutputs = {};
   const resolved = (await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }));
+    outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }), options);
     return outputs;
   })) ?? {};
   return { registrations: current, outputs, resolved };
