@@ -105,7 +105,7 @@ export function policyLints(config: PlatformConfig): string[] {
       const mount = mounts.find((candidate) => prefix.startsWith(`${candidate.path}/`) || prefix === candidate.path);
       if (mount?.version === 2) {
         const segment = prefix.slice(mount.path.length + 1).split("/")[0];
-        const rest = rule.path.slice(mount.path.length + 1);
+        const rest = rule.written.replace(/^\//, "").slice(mount.path.length + 1);
         if (segment !== "" && !KV2_SEGMENTS.has(segment) && !rest.startsWith("+")) {
           problems.push(`${where} is written v1-style on KV v2 mount "${mount.path}" and grants nothing there; use ${mount.path}/data/${rest} (and ${mount.path}/metadata/${rest} to list)`);
         }

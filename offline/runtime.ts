@@ -84,10 +84,16 @@ const mocks: pulumi.runtime.Mocks = {
   },
 };
 
-/** The stack config of `Pulumi.<stack>.yaml` as Pulumi hands it to the program: objects JSON-encoded. */
+/** The config of a stack file as Pulumi hands it to the program: objects JSON-encoded. */
+export function stackFileConfig(file: string): RawConfig {
+  if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
+  const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+  return encodeConfig(document?.config ?? {});
+}
+
+/** The config of this project's `Pulumi.<stack>.yaml`. */
 export function stackConfig(stack: string): RawConfig {
-  const document = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  return encodeConfig(document.config);
+  return stackFileConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
 }
 
 export function encodeConfig(config: Record<string, unknown>): RawConfig {

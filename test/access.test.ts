@@ -1,0 +1,185 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { isolationFindings, policyLints, provisionerCoverage, consumerAccess, verifyAccess, expectationMismatches } from "../access";
+import { parsePolicy } from "../acl";
+import { parseConfig, PlatformConfig } from "../config";
+import { POLICY_DIR } from "../components/vault/policies";
+import { minimalPolicy } from "../offline/plan";
+import { ROOT, runProgram } from "../offline/runtime";
+import { devWithVault, encodeConfig } from "./fixtures";
+import { Config } from "./invalidConfigs";
+
+/** The dev config with extra policy files next to the real ones. */
+function configWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): PlatformConfig {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-access-")), "policies");
+  fs.mkdirSync(dir);
+  for (const file of fs.readdirSync(POLICY_DIR)) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
+  for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
+  const config = devWithVault();
+  mutate(config);
+  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir });
+}
+
+/** Adds a token consumer "probe" with this policy text. */
+function withProbePolicy(text: string): PlatformConfig {
+  return configWith((config) => {
+    config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" } });
+  }, { probe: text });
+}
+
+describe("access: the dev stack", () => {
+  it("meets every declared expectation, fires no lint and has a covering provisioner policy", () => {
+    const report = verifyAccess(configWith(() => undefined));
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(report.isolation, []);
+    assert.deepEqual(report.provisioner.missing, []);
+    assert.deepEqual(report.provisioner.beyond, [], "provisioner.hcl allows nothing the declarations do not need");
+  });
+});
+
+describe("access: expectations", () => {
+  it("fails when a policy grants more than declared, naming the consumer, statement and winning rule", () => {
+    const config = configWith((c) => {
+      c["vault-platform:consumers"][0].expect.deny.push("read kv/apisix/consumer/jack/jwt-auth");
+    });
+    assert.deepEqual(expectationMismatches(consumerAccess(config)), [
+      'apisix: expected "read kv/apisix/consumer/jack/jwt-auth" to be denied, but the winning rule (policies/apisix.hcl:3) grants [read]',
+    ]);
+  });
+
+  it("fails when a policy grants less than declared", () => {
+    const config = configWith((c) => {
+      c["vault-platform:consumers"][1].expect.allow.push("update kv/kes/key-1", "read kv/elsewhere");
+    });
+    assert.deepEqual(expectationMismatches(consumerAccess(config)), [
+      'kes: expected "update kv/kes/key-1" to be allowed, but the winning rule (policies/kes.hcl:4) grants [create, read, delete]',
+      'kes: expected "read kv/elsewhere" to be allowed, but no rule matches that path',
+    ]);
+  });
+
+  it("counts the default policy the bindings keep", () => {
+    const config = configWith((c) => { c["vault-platform:consumers"][0].expect.allow.push("read auth/token/lookup-self"); });
+    assert.deepEqual(expectationMismatches(consumerAccess(config)), []);
+  });
+
+  it("stops the program with one message listing every mismatch", async () => {
+    const config = devWithVault();
+    config["vault-platform:consumers"][0].expect.deny.push("read kv/apisix/consumer/jack/jwt-auth");
+    config["vault-platform:consumers"][2].expect.allow.push("list secret/metadata/other/");
+    const failure = await runProgram(encodeConfig(config)).then(() => undefined, (error: Error) => error);
+    assert.ok(failure);
+    assert.match(failure.message, /^Access check failed \(2\)/);
+    assert.match(failure.message, /^- apisix: expected "read kv\/apisix\/consumer\/jack\/jwt-auth" to be denied/m);
+    assert.match(failure.message, /^- my-app: expected "list secret\/metadata\/other\/" to be allowed/m);
+  });
+});
+
+describe("access: lints", () => {
+  const lint = (text: string) => policyLints(withProbePolicy(text));
+  it("flags sudo", () => assert.match(lint('path "kv/probe/*" { capabilities = ["read", "sudo"] }').join("\n"), /policies\/probe\.hcl:1: path "kv\/probe\/\*" \(policy probe\) grants sudo/));
+  it("flags sys/", () => assert.match(lint('path "sys/mounts/*" { capabilities = ["read"] }').join("\n"), /reaches sys\/, the system backend/));
+  it("flags a segment wildcard that reaches sys/", () => assert.match(lint('path "+/mounts/+" { capabilities = ["read"] }').join("\n"), /reaches sys\//));
+  it("flags auth/token/create", () => assert.match(lint('path "auth/token/create" { capabilities = ["update"] }').join("\n"), /reaches auth\/token\/create\*, the token creation/));
+  it("flags a prefix that covers auth/token/create", () => assert.match(lint('path "auth/token/*" { capabilities = ["update"] }').join("\n"), /reaches auth\/token\/create\*/));
+  it("flags identity/", () => assert.match(lint('path "identity/entity/*" { capabilities = ["read"] }').join("\n"), /reaches identity\//));
+  it("flags a bare *", () => assert.match(lint('path "*" { capabilities = ["read"] }').join("\n"), /is a bare "\*": it grants everything/));
+  it("flags a v1-style rule on a KV v2 mount", () => {
+    assert.match(lint('path "secret/app/*" { capabilities = ["read"] }').join("\n"),
+      /path "secret\/app\/\*" \(policy probe\) is written v1-style on KV v2 mount "secret" and grants nothing there; use secret\/data\/app\/\*/);
+  });
+  it("flags a path under no declared mount", () => assert.match(lint('path "kb/probe/*" { capabilities = ["read"] }').join("\n"), /is under no declared mount \(declared: kv, secret\); a typo\?/));
+  it("leaves deny rules and cubbyhole alone", () => assert.deepEqual(lint('path "sys/*" { capabilities = ["deny"] }\npath "cubbyhole/x" { capabilities = ["read"] }'), []));
+  it("accepts a clean KV v2 policy", () => assert.deepEqual(lint('path "secret/data/probe/*" { capabilities = ["read"] }\npath "secret/metadata/probe/*" { capabilities = ["list"] }'), []));
+});
+
+describe("access: isolation", () => {
+  it("reports a consumer that can read another consumer's paths", () => {
+    const config = withProbePolicy('path "kv/*" { capabilities = ["read"] }');
+    const findings = isolationFindings(consumerAccess(config));
+    assert.deepEqual(findings, [
+      { reader: "probe", owner: "apisix", path: "kv/apisix/consumer/<any>" },
+      { reader: "probe", owner: "kes", path: "kv/kes/<any>" },
+    ]);
+  });
+});
+
+describe("access: provisioner coverage", () => {
+  const dev = () => configWith(() => undefined);
+  const provisioner = () => fs.readFileSync(path.join(POLICY_DIR, "provisioner.hcl"), "utf8");
+
+  it("derives what pulumi up needs from the declarations", () => {
+    const { required } = provisionerCoverage(dev(), parsePolicy(provisioner(), "provisioner.hcl"));
+    const statements = required.map((statement) => `${statement.capability} ${statement.path}`);
+    for (const expected of ["update auth/token/create", "create sys/policies/acl/kes-kes", "sudo sys/auth/approle", "update auth/token/create/apisix",
+      "read auth/approle/role/kes/role-id", "update auth/approle/role/kes/secret-id", "create auth/kubernetes/role/my-app", "sudo sys/audit/file", "update sys/mounts/secret/tune"]) {
+      assert.ok(statements.includes(expected), expected);
+    }
+    assert.ok(!statements.some((statement) => statement.includes("auth/token/create-orphan") || statement.startsWith("sudo auth/token")), "no sudo on token paths");
+  });
+
+  it("fails when the provisioner policy lacks auth/token/create", () => {
+    const broken = provisioner().replace('path "auth/token/create" {\n  capabilities = ["update"]\n}\n', "");
+    const coverage = provisionerCoverage(dev(), parsePolicy(broken, "provisioner.hcl"));
+    assert.deepEqual(coverage.missing, [{ capability: "update", path: "auth/token/create" }]);
+  });
+
+  it("reports what the provisioner policy allows beyond the declarations", () => {
+    const wider = `${provisioner()}\npath "sys/mounts/transit" {\n  capabilities = ["create"]\n}\n`;
+    const coverage = provisionerCoverage(dev(), parsePolicy(wider, "provisioner.hcl"));
+    assert.deepEqual(coverage.beyond, [`provisioner.hcl:${wider.split("\n").length - 3} create sys/mounts/transit`]);
+  });
+
+  it("the minimal policy it prints allows exactly what is required", () => {
+    const { required } = provisionerCoverage(dev(), parsePolicy(provisioner(), "provisioner.hcl"));
+    const minimal = parsePolicy(minimalPolicy(required), "minimal.hcl");
+    const coverage = provisionerCoverage(dev(), minimal);
+    assert.deepEqual(coverage.missing, []);
+    assert.deepEqual(coverage.beyond, []);
+  });
+});
+
+describe("access: npm run plan", () => {
+  const plan = (args: string[]) => spawnSync("npx", ["ts-node", "--transpile-only", path.join(ROOT, "scripts/plan.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+
+  it("prints a clean plan for dev and exits 0", () => {
+    const result = plan(["--stack", "dev"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Verdict: CLEAN$/m);
+    assert.match(result.stdout, /placeholders from the mock runtime/);
+    assert.match(result.stdout, /^\d+ resources in \d+ components$/m);
+    assert.match(result.stdout, /storage "dynamodb" \{/);
+    assert.match(result.stdout, /^apisix: .*kv\/apisix\/consumer\/<any> \[read\]/m);
+    assert.match(result.stdout, /path "auth\/token\/create" \{/);
+  });
+
+  it("writes Markdown for a pull-request comment", () => {
+    const result = plan(["--stack", "dev", "--format", "markdown"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^# Offline plan: stack `dev`$/m);
+    assert.match(result.stdout, /^\| path \| apisix \| kes \| my-app \|$/m);
+    assert.match(result.stdout, /^```hcl$/m);
+  });
+
+  it("fails on a broken copy, listing each problem", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-plan-"));
+    const document = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    document.config["vault-platform:consumers"][0].expect.allow.push("update kv/apisix/consumer/jack/jwt-auth");
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), yaml.dump(document));
+    const result = plan(["--stack", "dev", "--dir", dir]);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^Verdict: FAILED \(1 problem\)$/m);
+    assert.match(result.stdout, /apisix: expected "update kv\/apisix\/consumer\/jack\/jwt-auth" to be allowed/);
+  });
+
+  it("exits 2 with the config error for an invalid stack", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-plan-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  aws:region: eu-west-1\n  vault-platform:cluster:\n    nodeCount: 1\n");
+    const result = plan(["--stack", "bad", "--dir", dir]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /vault-platform:cluster\.nodeCount must be at least 2 for HA \(got 1\)/);
+  });
+});
