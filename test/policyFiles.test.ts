@@ -50,7 +50,7 @@ describe("policy files", () => {
   }
 
   it("every committed policy parses", () => {
-    assert.deepEqual(availablePolicies(), ["apisix", "kes", "my-app", "provisioner"]);
+    assert.deepEqual(availablePolicies(), ["apisix", "kes", "my-app", "provisioner", "tenant"]);
     for (const name of availablePolicies()) {
       const { file, text } = readPolicyFile(name);
       assert.ok(parsePolicy(text.split("${name}").join("tenant"), file).rules.length > 0, file);

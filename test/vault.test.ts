@@ -193,6 +193,16 @@ describe("vault layer: one policy file for many tenants", () => {
   });
 });
 
+describe("vault layer: data safety", () => {
+  it("protects what a delete would destroy: KV mounts, auth mounts and the audit device", async () => {
+    const run = await runProgram(encodeConfig(devWithVault()));
+    const protectedNames = run.registrations.filter((registration) => registration.type.startsWith("vault:") && registration.protect).map((registration) => registration.name).sort();
+    assert.deepEqual(protectedNames, [
+      "vault-config-approle-auth", "vault-config-audit-file", "vault-config-kubernetes-auth", "vault-config-mounts-kv", "vault-config-mounts-secret",
+    ]);
+  });
+});
+
 describe("vault layer: switched off", () => {
   it("registers no Vault resource and needs no token when vault.configure is false", async () => {
     const config = devWithVault();

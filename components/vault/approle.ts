@@ -26,7 +26,8 @@ export class AppRoleBindings extends pulumi.ComponentResource {
   constructor(name: string, args: AppRoleBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:vault:AppRoleBindings", name, {}, opts);
     const child = { parent: this, provider: args.provider };
-    const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path ?? "approle", description: "AppRole for services (vault-platform)" }, child);
+    // Protected: disabling the mount revokes every token its roles ever issued.
+    const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path ?? "approle", description: "AppRole for services (vault-platform)" }, { ...child, protect: true });
     for (const consumer of args.consumers) {
       const binding = consumer.approle!;
       const role = new vault.approle.AuthBackendRole(`${name}-${consumer.name}`, {

@@ -7,7 +7,10 @@ export interface VaultAuditArgs extends VaultComponentArgs {
   filePath: string;
 }
 
-/** A file audit device: every request and response, HMAC'd, on each node's disk (rotated by logrotate). */
+/**
+ * A file audit device: every request and response, HMAC'd, on each node's disk (rotated by logrotate).
+ * Protected, so a config change cannot quietly leave Vault unaudited.
+ */
 export class VaultAudit extends pulumi.ComponentResource {
   constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:vault:Audit", name, {}, opts);
@@ -16,7 +19,7 @@ export class VaultAudit extends pulumi.ComponentResource {
       path: "file",
       description: "File audit log (vault-platform)",
       options: { file_path: args.filePath },
-    }, { parent: this, provider: args.provider });
+    }, { parent: this, provider: args.provider, protect: true });
     this.registerOutputs({});
   }
 }

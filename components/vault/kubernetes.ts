@@ -70,7 +70,8 @@ export class KubernetesBindings extends pulumi.ComponentResource {
       type: "kubernetes.io/service-account-token",
     }, { ...kube, additionalSecretOutputs: ["data"] });
 
-    const auth = new vault.AuthBackend(`${name}-auth`, { type: "kubernetes", path: settings.authPath, description: "Kubernetes service accounts (vault-platform)" }, child);
+    // Protected: disabling the mount revokes every token its roles ever issued.
+    const auth = new vault.AuthBackend(`${name}-auth`, { type: "kubernetes", path: settings.authPath, description: "Kubernetes service accounts (vault-platform)" }, { ...child, protect: true });
     new vault.kubernetes.AuthBackendConfig(`${name}-config`, {
       backend: auth.path,
       kubernetesHost: settings.host!,

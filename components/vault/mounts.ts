@@ -8,7 +8,11 @@ export interface VaultMountsArgs extends VaultComponentArgs {
   mounts: MountConfig[];
 }
 
-/** KV secrets engines, version 1 or 2, with their version-2 settings. */
+/**
+ * KV secrets engines, version 1 or 2, with their version-2 settings. Each mount is protected: disabling
+ * a mount destroys every secret in it, so a `pulumi up` that would delete one (a mount removed from the
+ * config, or vault.configure turned off by mistake) fails before anything is deleted.
+ */
 export class VaultMounts extends pulumi.ComponentResource {
   constructor(name: string, args: VaultMountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:vault:Mounts", name, {}, opts);
@@ -19,7 +23,7 @@ export class VaultMounts extends pulumi.ComponentResource {
         type: "kv",
         options: { version: String(mount.version) },
         description: mount.description ?? `KV v${mount.version}, managed by vault-platform`,
-      }, child);
+      }, { ...child, protect: true });
       if (mount.version === 2 && mount.maxVersions !== undefined) {
         new vault.kv.SecretBackendV2(`${name}-${mount.path}-config`, { mount: engine.path, maxVersions: mount.maxVersions }, child);
       }
