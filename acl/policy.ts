@@ -57,7 +57,7 @@ export interface Policy {
 
 /** A policy that Vault would refuse, or that breaks this project's rules, with source and line. */
 export class PolicyError extends Error {
-  constructor(readonly source: string, readonly line: number, detail: string) {
+  constructor(readonly source: string, readonly line: number, readonly detail: string) {
     super(`${source}:${line}: ${detail}`);
     this.name = "PolicyError";
   }

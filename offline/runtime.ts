@@ -73,7 +73,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
   }
 }
 
-const mocks: pulumi.runtime.Mocks = {
+export const MOCKS: pulumi.runtime.Mocks = {
   newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } }),
   call: (args) => {
     switch (args.token) {
@@ -108,7 +108,7 @@ export function lastRegistrations(): { registrations: Registration[] } {
 /** Runs the program with this raw configuration and returns every registration and the outputs. */
 export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
   current = [];
-  await pulumi.runtime.setMocks(mocks, "vault-platform", stack, false);
+  await pulumi.runtime.setMocks(MOCKS, "vault-platform", stack, false);
   pulumi.runtime.setAllConfig(config);
   let outputs: PlatformOutputs = {};
   const resolved = (await pulumi.runtime.runInPulumiStack(async () => {

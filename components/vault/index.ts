@@ -54,12 +54,12 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const consumers = config.consumers;
     const withBinding = (kind: "approle" | "kubernetes" | "token") => consumers.filter((consumer) => consumer[kind] !== undefined);
 
-    const mounts = new VaultMounts(`${name}-mounts`, { provider, mounts: config.mounts }, child);
+    new VaultMounts(`${name}-mounts`, { provider, mounts: config.mounts }, child);
     const policies = new VaultPolicies(`${name}-policies`, {
       provider, policies: uniquePolicies(consumers.map((consumer) => config.consumerPolicies[consumer.name])),
     }, child);
     const policyNames = Object.fromEntries(consumers.map((consumer) => [consumer.name, policies.names[config.consumerPolicies[consumer.name].name]]));
-    const bindingOpts = { parent: this, dependsOn: [mounts] };
+    const bindingOpts = { parent: this };
 
     const approleConsumers = withBinding("approle");
     const approle = approleConsumers.length > 0

@@ -45,12 +45,46 @@ export function renderPolicyText(text: string, consumer: string, file: string): 
   return text.split(NAME_PLACEHOLDER).join(consumer);
 }
 
+/**
+ * Stands in for ${name} while a template is parsed once; consumer names are DNS labels, which never
+ * contain "_", so it cannot collide with one.
+ */
+const NAME_SENTINEL = "__consumer_name__";
+
+/** Parsed templates by file and text: HCL parsing is the costly part, and a tenant file is parsed once for all tenants. */
+const parsedTemplates = new Map<string, Policy>();
+
+/** Every string in a parsed policy with the sentinel replaced by the consumer's name. */
+function substituted<T>(value: T, consumer: string): T {
+  if (typeof value === "string") return value.split(NAME_SENTINEL).join(consumer) as T;
+  if (Array.isArray(value)) return value.map((item) => substituted(item, consumer)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [substituted(key, consumer), substituted(item, consumer)])) as T;
+  }
+  return value;
+}
+
 /** The policy a consumer gets: read, substituted, parsed and validated. */
 export function consumerPolicy(policy: string, consumer: string, dir = POLICY_DIR): ConsumerPolicy {
   const { file, text: template } = readPolicyFile(policy, dir);
-  const text = renderPolicyText(template, consumer, file);
-  const name = template.includes(NAME_PLACEHOLDER) ? `${policy}-${consumer}` : policy;
-  return { name, file, text, parsed: parsePolicy(text, file) };
+  const key = `${file}\n${template}`;
+  let parsedTemplate = parsedTemplates.get(key);
+  if (parsedTemplate === undefined) {
+    try {
+      parsedTemplate = parsePolicy(renderPolicyText(template, NAME_SENTINEL, file), file);
+    } catch (error) {
+      if (error instanceof PolicyError) throw new PolicyError(error.source, error.line, substituted(error.detail, consumer));
+      throw error;
+    }
+    parsedTemplates.set(key, parsedTemplate);
+  }
+  const isTemplate = template.includes(NAME_PLACEHOLDER);
+  return {
+    name: isTemplate ? `${policy}-${consumer}` : policy,
+    file,
+    text: renderPolicyText(template, consumer, file),
+    parsed: isTemplate ? substituted(parsedTemplate, consumer) : parsedTemplate,
+  };
 }
 
 export interface VaultPoliciesArgs {

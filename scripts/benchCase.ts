@@ -1,0 +1,90 @@
+/**
+ * One benchmark measurement, in its own process so memory and caches do not leak between cases:
+ * `ours` runs the real program under the mock runtime; `baseline` registers the same custom resources,
+ * with the same SDK classes and inputs, directly (no components, no validation, no access checks).
+ * Prints one JSON line.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import * as vault from "@pulumi/vault";
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { PROJECT, RawConfig } from "../config";
+import { MOCKS, plain, Registration, runProgram, stackConfig } from "../offline/runtime";
+
+const BINDINGS = ["approle", "kubernetes", "token"] as const;
+
+type ResourceClass = new (name: string, args: Record<string, unknown>) => pulumi.CustomResource;
+
+/** The SDK class of each resource type the program uses, by type token. */
+function resourceClasses(): Map<string, ResourceClass> {
+  const modules: object[] = [
+    aws.ec2, aws.iam, aws.kms, aws.dynamodb, aws.lb, aws.autoscaling, aws.secretsmanager, aws.vpc, tls,
+    vault, vault.approle, vault.kubernetes, vault.kv, vault.tokenauth, k8s.core.v1, k8s.rbac.v1, k8s.helm.v3,
+  ];
+  const classes = new Map<string, ResourceClass>();
+  for (const module of modules) {
+    for (const value of Object.values(module)) {
+      const token = (value as { __pulumiType?: unknown })?.__pulumiType;
+      if (typeof token === "string") classes.set(token, value as ResourceClass);
+    }
+  }
+  return classes;
+}
+
+/** The dev stack with the Vault layer on and `consumers` generated tenants (mixed bindings, one tenant policy each). */
+function benchConfig(stack: string, consumers: number | undefined): RawConfig {
+  const raw = stackConfig(stack);
+  raw[`${PROJECT}:vault`] = JSON.stringify({ ...JSON.parse(raw[`${PROJECT}:vault`] ?? "{}"), configure: true });
+  if (consumers !== undefined) {
+    raw[`${PROJECT}:consumers`] = JSON.stringify(Array.from({ length: consumers }, (_, index) => {
+      const name = `tenant-${String(index).padStart(4, "0")}`;
+      const binding = BINDINGS[index % BINDINGS.length];
+      const settings = {
+        approle: { tokenPeriod: "5m", secretIdTtl: "720h" },
+        kubernetes: { namespace: "tenants", serviceAccount: name, tokenPeriod: "1h" },
+        token: { ttl: "768h" },
+      }[binding];
+      return { name, policy: "tenant", [binding]: settings };
+    }));
+  }
+  return raw;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    stack: { type: "string", default: "dev" }, consumers: { type: "string" }, mode: { type: "string", default: "ours" }, registrations: { type: "string" },
+  } });
+  const consumers = values.consumers === undefined ? undefined : Number(values.consumers);
+  const stack = values.stack!;
+  let registered = 0;
+  const started = process.hrtime.bigint();
+  if (values.mode === "ours") {
+    const run = await runProgram(benchConfig(stack, consumers), stack, { VAULT_TOKEN: "hvs.bench" });
+    registered = run.registrations.filter((registration) => registration.custom).length;
+    if (values.registrations) {
+      fs.writeFileSync(values.registrations, JSON.stringify(run.registrations.filter((registration) => registration.custom && !registration.type.startsWith("pulumi:providers:"))));
+    }
+  } else {
+    const replay = JSON.parse(fs.readFileSync(values.registrations!, "utf8")) as Registration[];
+    const classes = resourceClasses();
+    const replayStarted = process.hrtime.bigint();
+    await pulumi.runtime.setMocks(MOCKS, PROJECT, stack, false);
+    await pulumi.runtime.runInPulumiStack(async () => {
+      for (const resource of replay) {
+        const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, plain(value)]));
+        const ResourceType = classes.get(resource.type);
+        if (!ResourceType) throw new Error(`no SDK class for ${resource.type}`);
+        new ResourceType(resource.name, props);
+      }
+    });
+    registered = replay.length;
+    process.stdout.write(JSON.stringify({ registered, ms: Number(process.hrtime.bigint() - replayStarted) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n");
+    return;
+  }
+  process.stdout.write(JSON.stringify({ registered, ms: Number(process.hrtime.bigint() - started) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n");
+}
+
+void main();
