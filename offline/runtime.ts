@@ -9,10 +9,11 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { PROJECT_ROOT } from "../components/vault/policies";
 import { parseConfig, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = PROJECT_ROOT;
 export const ACCOUNT_ID = "123456789012";
 
 export interface Registration {
@@ -36,13 +37,15 @@ export interface ProgramRun {
 }
 
 let current: Registration[] = [];
+/** Inputs as the mock monitor already deserialized them for newResource, by type and name (names are unique here). */
+const inputsByResource = new Map<string, Record<string, any>>();
 const original = MockMonitor.prototype.registerResource;
 MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: (err: any, res: any) => void) {
   return original.call(this, req, (err: any, response: any) => {
     if (!err) {
       current.push({
         type: req.getType(), name: req.getName(), urn: response.getUrn(), custom: req.getCustom(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+        inputs: inputsByResource.get(`${req.getType()}::${req.getName()}`) ?? {},
         parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect() === true,
         retainOnDelete: req.getRetainondelete() === true,
       });
@@ -74,7 +77,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
 }
 
 export const MOCKS: pulumi.runtime.Mocks = {
-  newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } }),
+  newResource: (args) => {
+    inputsByResource.set(`${args.type}::${args.name}`, args.inputs);
+    return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+  },
   call: (args) => {
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDA" };
@@ -108,6 +114,7 @@ export function lastRegistrations(): { registrations: Registration[] } {
 /** Runs the program with this raw configuration and returns every registration and the outputs. */
 export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
   current = [];
+  inputsByResource.clear();
   await pulumi.runtime.setMocks(MOCKS, "vault-platform", stack, false);
   pulumi.runtime.setAllConfig(config);
   let outputs: PlatformOutputs = {};

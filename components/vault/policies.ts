@@ -4,8 +4,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { parsePolicy, Policy, PolicyError } from "../../acl";
 
+/** The project directory (the one with Pulumi.yaml), found from here whether this runs as TypeScript or compiled to bin/. */
+export const PROJECT_ROOT = ((): string => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+
 /** Where the HCL policy files live. */
-export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policies");
+export const POLICY_DIR = path.join(PROJECT_ROOT, "policies");
 
 /** The placeholder a policy file may use for the consumer's name (one file, many tenants). */
 const NAME_PLACEHOLDER = "${name}";
