@@ -14,7 +14,6 @@ export class VaultIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:cluster:Identity", name, {}, opts);
     const child = { parent: this, provider: args.provider };
-    const partition = aws.getPartitionOutput({}, child);
     this.role = new aws.iam.Role(`${name}-role`, {
       description: `Vault nodes (${args.namePrefix})`,
       assumeRolePolicy: JSON.stringify({
@@ -24,7 +23,7 @@ export class VaultIdentity extends pulumi.ComponentResource {
     }, child);
     new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
       role: this.role.name,
-      policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      policyArn: this.role.arn.apply((arn) => `arn:${arn.split(":")[1]}:iam::aws:policy/AmazonSSMManagedInstanceCore`),
     }, child);
     const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name }, child);
     this.instanceProfileArn = profile.arn;

@@ -10,6 +10,12 @@ export interface VaultSealKeyArgs extends ClusterComponentArgs {
 /** The KMS actions the awskms seal calls; without DescribeKey Vault fails at startup. */
 export const SEAL_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"];
 
+/** The account's root principal, from any IAM ARN of that account (arn:<partition>:iam::<account>:...). */
+export function accountRootArn(iamArn: string): string {
+  const [, partition, , , account] = iamArn.split(":");
+  return `arn:${partition}:iam::${account}:root`;
+}
+
 /** Key policy: the account keeps administration (so the key can never become unmanageable), the node role may only use it. */
 export function sealKeyPolicy(accountArn: string, nodeRoleArn: string): string {
   return JSON.stringify({
@@ -32,15 +38,11 @@ export class VaultSealKey extends pulumi.ComponentResource {
   constructor(name: string, args: VaultSealKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:cluster:SealKey", name, {}, opts);
     const child = { parent: this, provider: args.provider };
-    const identity = aws.getCallerIdentityOutput({}, child);
-    const partition = aws.getPartitionOutput({}, child);
     const key = new aws.kms.Key(`${name}-key`, {
       description: `Vault auto-unseal key (${args.namePrefix})`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi
-        .all([identity.accountId, partition.partition, args.nodeRoleArn])
-        .apply(([account, awsPartition, role]) => sealKeyPolicy(`arn:${awsPartition}:iam::${account}:root`, role)),
+      policy: pulumi.output(args.nodeRoleArn).apply((role) => sealKeyPolicy(accountRootArn(role), role)),
     }, { ...child, protect: true });
     new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.namePrefix}-seal`, targetKeyId: key.keyId }, child);
     this.keyArn = key.arn;
