@@ -249,6 +249,7 @@ const auditSchema = z.strictObject({
 
 /** Every key in the `vault-platform:` namespace, with its schema. */
 const SCHEMAS = {
+  // Parsed with clusterSchema or disabledClusterSchema, depending on `enabled` (see parseConfig).
   cluster: z.unknown(),
   vault: vaultSchema.default({ configure: false, providerTokenTtlSeconds: 1200 }),
   vaultToken: z.string().min(1, { error: "must not be empty" }).optional(),
