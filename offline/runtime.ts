@@ -54,6 +54,14 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, 
   });
 };
 
+/** Resolves once the stack's own outputs reach the monitor: runInPulumiStack returns before that. */
+let stackOutputsRegistered: () => void = () => undefined;
+const originalOutputs = MockMonitor.prototype.registerResourceOutputs;
+MockMonitor.prototype.registerResourceOutputs = function (this: MockMonitor, req: any, callback: (err: any, res: any) => void) {
+  originalOutputs.call(this, req, callback);
+  if (String(req.getUrn()).includes("::pulumi:pulumi:Stack::")) stackOutputsRegistered();
+};
+
 /** Plausible values for what AWS, TLS, Vault and Kubernetes compute on create. */
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
@@ -118,10 +126,13 @@ export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.P
   await pulumi.runtime.setMocks(MOCKS, "vault-platform", stack, false);
   pulumi.runtime.setAllConfig(config);
   let outputs: PlatformOutputs = {};
+  const settled = new Promise<void>((resolve) => { stackOutputsRegistered = resolve; });
   const resolved = (await pulumi.runtime.runInPulumiStack(async () => {
     outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }), options);
     return outputs;
   })) ?? {};
+  // The next run replaces the mock monitor; let this stack finish with the current one.
+  await settled;
   return { registrations: current, outputs, resolved };
 }
 
