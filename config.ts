@@ -53,7 +53,7 @@ const mountPath = z
 
 const clusterSchema = z
   .strictObject({
-    enabled: z.literal(true).default(true),
+    enabled: z.literal(true, { error: "must be true or false" }).default(true),
     nodeCount: z.number().int({ error: "must be a whole number" }).min(2, { error: "must be at least 2 for HA" }).max(9, {
       error: "must be at most 9 (more nodes only add DynamoDB lock contention)",
     }).default(3),
