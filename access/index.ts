@@ -207,8 +207,7 @@ export function provisionerCoverage(config: PlatformConfig, provisioner: Policy)
   for (const rule of provisioner.rules.filter(grants)) {
     const single = ruleAcl(rule);
     for (const capability of rule.capabilities) {
-      const used = required.some((statement) => statement.capability === capability && single.allows(capability, statement.path)
-        && acl.winningRule(statement.path, capability === "list") !== undefined);
+      const used = required.some((statement) => statement.capability === capability && single.allows(capability, statement.path));
       if (!used) beyond.push(`${provisioner.source}:${rule.line} ${capability} ${rule.written}`);
     }
   }

@@ -115,8 +115,8 @@ export function encodeConfig(config: Record<string, unknown>): RawConfig {
 }
 
 /** What the last run registered, also when it failed. */
-export function lastRegistrations(): { registrations: Registration[] } {
-  return { registrations: [...current] };
+export function lastRegistrations(): Registration[] {
+  return [...current];
 }
 
 /** Runs the program with this raw configuration and returns every registration and the outputs. */

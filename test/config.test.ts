@@ -19,7 +19,7 @@ export function checkInvalidCases(cases: InvalidCase[], base: () => Config): voi
       assert.equal(failure.name, "ConfigError");
       assert.match(failure.message, invalid.message);
       assert.equal(failure.message.split("\n").length, 1, `one message, got:\n${failure.message}`);
-      const registered = lastRegistrations().registrations.filter((registration) => registration.type !== "pulumi:pulumi:Stack");
+      const registered = lastRegistrations().filter((registration) => registration.type !== "pulumi:pulumi:Stack");
       assert.deepEqual(registered.map((registration) => registration.name), []);
     });
   }

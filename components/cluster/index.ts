@@ -41,7 +41,6 @@ export class VaultCluster extends pulumi.ComponentResource {
   readonly autoScalingGroup: pulumi.Output<string>;
   /** Worst-case seconds from losing the active node to serving again. */
   readonly failoverSeconds: number;
-  readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:cluster:VaultCluster", name, {}, opts);
@@ -81,7 +80,6 @@ export class VaultCluster extends pulumi.ComponentResource {
     this.kmsKeyArn = sealKey.keyArn;
     this.storageTable = storage.tableName;
     this.autoScalingGroup = nodes.autoScalingGroupName;
-    this.userData = nodes.userData;
     this.failoverSeconds = worstCaseFailoverSeconds(cluster.healthCheck);
     this.registerOutputs({
       vaultAddress: this.vaultAddress, caCertificate: this.caCertificate, kmsKeyArn: this.kmsKeyArn,

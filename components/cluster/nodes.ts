@@ -63,7 +63,6 @@ export function refreshMinHealthyPercentage(nodeCount: number): number {
 /** The Vault nodes: a hardened launch template and an Auto Scaling group across the zones. */
 export class VaultNodes extends pulumi.ComponentResource {
   readonly autoScalingGroupName: pulumi.Output<string>;
-  readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: VaultNodesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:cluster:Nodes", name, {}, opts);
@@ -75,7 +74,7 @@ export class VaultNodes extends pulumi.ComponentResource {
         .apply(([tableArn, sealKeyArn, tlsSecretArn]) => nodePolicyDocument({ tableArn, sealKeyArn, tlsSecretArn })),
     }, child);
 
-    this.userData = pulumi
+    const userData = pulumi
       .all([args.table.name, args.sealKeyArn, args.tlsSecretArn])
       .apply(([tableName, kmsKeyId, tlsSecretArn]) => renderCloudConfig({
         region: args.region, tableName, kmsKeyId, tlsSecretArn, vaultVersion: args.vaultVersion, auditLogPath: args.auditLogPath,
@@ -94,7 +93,7 @@ export class VaultNodes extends pulumi.ComponentResource {
         ebs: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: "true", deleteOnTermination: "true" },
       }],
       monitoring: { enabled: true },
-      userData: this.userData.apply((text) => Buffer.from(text).toString("base64")),
+      userData: userData.apply((text) => Buffer.from(text).toString("base64")),
       tagSpecifications: [{ resourceType: "instance", tags: { Name: `${args.namePrefix}-node` } }],
       updateDefaultVersion: true,
     }, child);
