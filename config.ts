@@ -251,12 +251,13 @@ const auditSchema = z.strictObject({
 const SCHEMAS = {
   // Parsed with clusterSchema or disabledClusterSchema, depending on `enabled` (see parseConfig).
   cluster: z.unknown(),
-  vault: vaultSchema.default({ configure: false, providerTokenTtlSeconds: 1200 }),
+  vault: vaultSchema.prefault({}),
   vaultToken: z.string().min(1, { error: "must not be empty" }).optional(),
   mounts: z.array(mountSchema).default([]),
   consumers: z.array(consumerSchema).default([]),
-  kubernetes: kubernetesSchema.default({ enabled: false, authPath: "kubernetes", reviewerNamespace: "vault-auth", injector: false, injectorChartVersion: "0.30.1" }),
-  audit: auditSchema.default({ enabled: true, path: "/var/log/vault/audit.log" }),
+  // prefault: an absent key is parsed as {}, so each default is written once, in its schema.
+  kubernetes: kubernetesSchema.prefault({}),
+  audit: auditSchema.prefault({}),
 } as const;
 
 type Schemas = typeof SCHEMAS;
