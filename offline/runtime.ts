@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { PROJECT_ROOT } from "../components/vault/policies";
-import { parseConfig, RawConfig } from "../config";
+import { ConfigError, parseConfig, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 
 export const ROOT = PROJECT_ROOT;
@@ -100,7 +100,7 @@ export const MOCKS: pulumi.runtime.Mocks = {
 
 /** The config of a stack file as Pulumi hands it to the program: objects JSON-encoded. */
 export function stackFileConfig(file: string): RawConfig {
-  if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
+  if (!fs.existsSync(file)) throw new ConfigError(`no stack file ${file}; create it or pick another --stack`);
   const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
   return encodeConfig(document?.config ?? {});
 }

@@ -37,7 +37,7 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => { process.exitCode = code; }, (error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith("no stack file"))) {
+  if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
     return;
