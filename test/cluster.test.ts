@@ -4,6 +4,7 @@ import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from ".
 import { carveSubnets } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
+import { renderedVaultConfig } from "../offline/plan";
 import { encodeConfig, isSecretInput, one, plain, ofType, ProgramRun, runProgram, stackConfig } from "../offline/runtime";
 
 const T = {
@@ -24,10 +25,6 @@ const T = {
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   nat: "aws:ec2/natGateway:NatGateway",
 };
-
-function userDataOf(run: ProgramRun): string {
-  return Buffer.from(one(run, T.template).inputs.userData, "base64").toString("utf8");
-}
 
 for (const [stack, expected] of [
   ["dev", { nodes: 2, zones: ["eu-west-1a", "eu-west-1b"], health: "/v1/sys/health?standbyok=true", nats: 1, failover: 20 }],
@@ -155,10 +152,8 @@ for (const [stack, expected] of [
       const bundle = one(run, T.secretVersion).inputs.secretString;
       assert.ok(isSecretInput(bundle), "the TLS bundle must reach the engine as a secret");
       assert.match(plain(bundle), /privateKey/);
-      const userData = userDataOf(run);
-      assert.doesNotMatch(userData, /PRIVATE KEY/);
-      const vaultHcl = /path: \/etc\/vault\.d\/vault\.hcl\.template\n\s+content: \|\n((?:\s{6}.*\n|\n)+)/.exec(userData)![1].replace(/^ {6}/gm, "");
-      const parsed = parseHcl(vaultHcl, "vault.hcl");
+      assert.doesNotMatch(Buffer.from(one(run, T.template).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
+      const parsed = parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl");
       assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
       assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
     });
@@ -224,7 +219,9 @@ describe("cluster: an existing network", () => {
     assert.deepEqual(one(run, T.asg).inputs.vpcZoneIdentifiers, cluster.subnetIds);
     assert.equal(one(run, T.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
   });
+});
 
+describe("cluster: a domain", () => {
   it("adds the domain to the certificate and the address", async () => {
     const run = await runProgram(stackConfig("prod"), "prod");
     assert.ok(one(run, T.certRequest).inputs.dnsNames.includes("vault.example.internal"));
