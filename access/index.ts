@@ -98,8 +98,9 @@ export function policyLints(config: PlatformConfig): string[] {
       const where = `${parsed.source}:${rule.line}: path "${rule.written}" (policy ${name})`;
       if (rule.capabilities.includes("sudo")) problems.push(`${where} grants sudo; consumers never need root-protected paths`);
       if (rule.path === "" && rule.isPrefix) problems.push(`${where} is a bare "*": it grants everything in Vault`);
+      const single = ruleAcl(rule);
       for (const area of FORBIDDEN_AREAS) {
-        if (area.probes.some((probe) => ruleAcl(rule).capabilities(probe).length > 0)) problems.push(`${where} reaches ${area.area}, the ${area.why}`);
+        if (area.probes.some((probe) => single.capabilities(probe).length > 0)) problems.push(`${where} reaches ${area.area}, the ${area.why}`);
       }
       const prefix = staticPrefix(rule);
       const mount = mounts.find((candidate) => prefix.startsWith(`${candidate.path}/`) || prefix === candidate.path);
@@ -128,20 +129,61 @@ function probePath(rule: PathRule): string {
   return rule.isPrefix ? `${filled.replace(/\*$/, "")}${ANY_SEGMENT}` : filled;
 }
 
+/** The concrete paths a policy grants something on: what its consumer owns, for the isolation report. */
+export function pathsGranted(policy: Policy): string[] {
+  return [...new Set(policy.rules.filter(grants).map(probePath))];
+}
+
 export interface IsolationFinding { reader: string; owner: string; path: string }
 
-/** Which consumers can read a path another consumer's policy is about. */
-export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] {
-  const findings: IsolationFinding[] = [];
-  const owned = access.map(({ consumer, policy }) => ({
-    owner: consumer.name,
-    paths: [...new Set(policy.rules.filter(grants).map(probePath))],
-  }));
-  for (const { consumer, acl } of access) {
-    for (const { owner, paths } of owned) {
-      if (owner === consumer.name) continue;
-      for (const path of paths) if (acl.allows("read", path)) findings.push({ reader: consumer.name, owner, path });
+/**
+ * Paths sorted once, so that the paths under a rule's literal prefix are found by binary search:
+ * the checks below then cost what the rules reach, not consumers x paths.
+ */
+class PathIndex<T> {
+  private readonly entries: Array<[string, T]>;
+
+  constructor(entries: Iterable<[string, T]>) {
+    this.entries = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Every entry whose path starts with `prefix`, in path order. */
+  *startingWith(prefix: string): Generator<[string, T]> {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.entries[middle][0] < prefix) low = middle + 1;
+      else high = middle;
     }
+    for (let index = low; index < this.entries.length && this.entries[index][0].startsWith(prefix); index++) yield this.entries[index];
+  }
+}
+
+/**
+ * Which consumers can read a path another consumer's policy is about. A path the ACL lets a reader
+ * read is matched by one of the reader's rules that grants read, so it starts with that rule's literal
+ * prefix: only those paths are asked.
+ */
+export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] {
+  const order = new Map(access.map(({ consumer }, index) => [consumer.name, index]));
+  const ownersByPath = new Map<string, string[]>();
+  for (const { consumer, policy } of access) {
+    for (const path of pathsGranted(policy)) ownersByPath.set(path, [...(ownersByPath.get(path) ?? []), consumer.name]);
+  }
+  const owned = new PathIndex(ownersByPath);
+  const findings: IsolationFinding[] = [];
+  for (const { consumer, policy, acl } of access) {
+    const readable = new Map<string, string[]>();
+    for (const rule of [...policy.rules, ...DEFAULT.rules].filter((candidate) => candidate.capabilities.includes("read"))) {
+      for (const [path, owners] of owned.startingWith(staticPrefix(rule))) readable.set(path, owners);
+    }
+    const found: IsolationFinding[] = [];
+    for (const [path, owners] of readable) {
+      const others = owners.filter((owner) => owner !== consumer.name);
+      if (others.length > 0 && acl.allows("read", path)) others.forEach((owner) => found.push({ reader: consumer.name, owner, path }));
+    }
+    findings.push(...found.sort((a, b) => order.get(a.owner)! - order.get(b.owner)! || (a.path < b.path ? -1 : 1)));
   }
   return findings;
 }
@@ -203,11 +245,15 @@ export function provisionerCoverage(config: PlatformConfig, provisioner: Policy)
   const required = provisionerRequirements(config);
   const acl = new Acl([provisioner, DEFAULT]);
   const missing = required.filter((statement) => !acl.allows(statement.capability, statement.path));
+  const capabilitiesByPath = new Map<string, Set<Capability>>();
+  for (const { capability, path } of required) capabilitiesByPath.set(path, (capabilitiesByPath.get(path) ?? new Set()).add(capability));
+  const requiredPaths = new PathIndex(capabilitiesByPath);
   const beyond: string[] = [];
   for (const rule of provisioner.rules.filter(grants)) {
     const single = ruleAcl(rule);
+    const reached = [...requiredPaths.startingWith(staticPrefix(rule))];
     for (const capability of rule.capabilities) {
-      const used = required.some((statement) => statement.capability === capability && single.allows(capability, statement.path));
+      const used = reached.some(([path, capabilities]) => capabilities.has(capability) && single.allows(capability, path));
       if (!used) beyond.push(`${provisioner.source}:${rule.line} ${capability} ${rule.written}`);
     }
   }

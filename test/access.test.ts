@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { isolationFindings, policyLints, provisionerCoverage, consumerAccess, verifyAccess, expectationMismatches } from "../access";
+import { isolationFindings, pathsGranted, policyLints, provisionerCoverage, consumerAccess, verifyAccess, expectationMismatches } from "../access";
 import { parsePolicy } from "../acl";
 import { parseConfig, PlatformConfig } from "../config";
 import { POLICY_DIR } from "../components/vault/policies";
@@ -104,6 +104,32 @@ describe("access: isolation", () => {
       { reader: "probe", owner: "apisix", path: "kv/apisix/consumer/<any>" },
       { reader: "probe", owner: "kes", path: "kv/kes/<any>" },
     ]);
+  });
+
+  it("finds what asking every reader about every other consumer's path finds", () => {
+    const readers: Record<string, string> = {
+      everything: 'path "*" { capabilities = ["read"] }',
+      segments: 'path "kv/+/consumer/+" { capabilities = ["read"] }\npath "secret/data/+/*" { capabilities = ["read", "list"] }',
+      denied: 'path "kv/*" { capabilities = ["read"] }\npath "kv/kes/*" { capabilities = ["deny"] }',
+      listing: 'path "kv/*" { capabilities = ["list"] }\npath "cubbyhole/shared" { capabilities = ["read", "update"] }',
+      near: 'path "kv/ke*" { capabilities = ["read"] }\npath "secret/data/my-app/config" { capabilities = ["read"] }',
+    };
+    const config = configWith((raw) => {
+      for (const name of Object.keys(readers)) raw["vault-platform:consumers"].push({ name, policy: name, token: { ttl: "1h" } });
+    }, readers);
+    const access = consumerAccess(config);
+    const allPairs = access.flatMap(({ consumer, acl }) => access
+      .filter((owner) => owner.consumer.name !== consumer.name)
+      .flatMap((owner) => pathsGranted(owner.policy)
+        .filter((path) => acl.allows("read", path))
+        .map((path) => ({ reader: consumer.name, owner: owner.consumer.name, path }))));
+    const key = (finding: { reader: string; owner: string; path: string }) => `${finding.reader} ${finding.owner} ${finding.path}`;
+    const found = isolationFindings(access);
+    assert.deepEqual(found.map(key).sort(), allPairs.map(key).sort());
+    assert.ok(found.length >= 10, `the readers reach other consumers' paths (${found.length} findings)`);
+    assert.ok(found.some((finding) => finding.reader === "near" && finding.owner === "kes"), "a prefix rule that stops mid-segment");
+    assert.ok(!found.some((finding) => finding.reader === "denied" && finding.owner === "kes"), "a deny rule wins");
+    assert.ok(!found.some((finding) => finding.reader === "listing" && finding.path.startsWith("kv/")), "list is not read");
   });
 });
 
