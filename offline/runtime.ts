@@ -131,8 +131,10 @@ export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.P
     outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }), options);
     return outputs;
   })) ?? {};
-  // The next run replaces the mock monitor; let this stack finish with the current one.
+  // The next run replaces the mock monitor; let this stack finish with the current one, every
+  // registration included (as the Pulumi runner does before it exits).
   await settled;
+  await pulumi.runtime.disconnect();
   return { registrations: current, outputs, resolved };
 }
 

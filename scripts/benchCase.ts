@@ -2,8 +2,9 @@
  * One benchmark measurement, in its own process so memory and caches do not leak between cases:
  * `ours` runs the real program under the mock runtime; `baseline` registers the same custom resources,
  * with the same SDK classes, inputs and explicit providers, directly (no components, no validation, no
- * access checks, no outputs wired between resources).
- * Prints one JSON line.
+ * access checks, no outputs wired between resources). Both are timed until every registration has
+ * reached the engine, as the Pulumi runner waits for them before it exits.
+ * Prints one JSON line: custom resources registered (providers aside), milliseconds, peak RSS.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -13,7 +14,7 @@ import * as vault from "@pulumi/vault";
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { PROJECT, RawConfig } from "../config";
-import { MOCKS, plain, Registration, runProgram, stackConfig } from "../offline/runtime";
+import { lastRegistrations, MOCKS, plain, Registration, runProgram, stackConfig } from "../offline/runtime";
 
 const BINDINGS = ["approle", "kubernetes", "token"] as const;
 
@@ -64,6 +65,21 @@ function benchConfig(stack: string, consumers: number | undefined): RawConfig {
   return raw;
 }
 
+/** The baseline: the same resources, inputs and explicit providers, registered in one flat loop. */
+async function registerDirectly(replay: Registration[], stack: string, classes: Map<string, ResourceClass>): Promise<void> {
+  await pulumi.runtime.setMocks(MOCKS, PROJECT, stack, false);
+  await pulumi.runtime.runInPulumiStack(async () => {
+    const providers = explicitProviders();
+    for (const resource of replay) {
+      const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, plain(value)]));
+      const ResourceType = classes.get(resource.type);
+      if (!ResourceType) throw new Error(`no SDK class for ${resource.type}`);
+      new ResourceType(resource.name, props, { provider: providers[resource.type.split(":")[0]] });
+    }
+  });
+  await pulumi.runtime.disconnect();
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     stack: { type: "string", default: "dev" }, consumers: { type: "string" }, mode: { type: "string", default: "ours" }, registrations: { type: "string" },
@@ -72,32 +88,15 @@ async function main(): Promise<void> {
   const stack = values.stack!;
   // Both modes load the SDK modules (which load lazily on first use) before the clock starts.
   const classes = resourceClasses();
-  let registered = 0;
+  const config = benchConfig(stack, consumers);
+  const replay = values.mode === "ours" ? [] : JSON.parse(fs.readFileSync(values.registrations!, "utf8")) as Registration[];
   const started = process.hrtime.bigint();
-  if (values.mode === "ours") {
-    const run = await runProgram(benchConfig(stack, consumers), stack, { VAULT_TOKEN: "hvs.bench" });
-    registered = run.registrations.filter((registration) => registration.custom).length;
-    if (values.registrations) {
-      fs.writeFileSync(values.registrations, JSON.stringify(run.registrations.filter((registration) => registration.custom && !registration.type.startsWith("pulumi:providers:"))));
-    }
-  } else {
-    const replay = JSON.parse(fs.readFileSync(values.registrations!, "utf8")) as Registration[];
-    const replayStarted = process.hrtime.bigint();
-    await pulumi.runtime.setMocks(MOCKS, PROJECT, stack, false);
-    await pulumi.runtime.runInPulumiStack(async () => {
-      const providers = explicitProviders();
-      for (const resource of replay) {
-        const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, plain(value)]));
-        const ResourceType = classes.get(resource.type);
-        if (!ResourceType) throw new Error(`no SDK class for ${resource.type}`);
-        new ResourceType(resource.name, props, { provider: providers[resource.type.split(":")[0]] });
-      }
-    });
-    registered = replay.length;
-    process.stdout.write(JSON.stringify({ registered, ms: Number(process.hrtime.bigint() - replayStarted) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n");
-    return;
-  }
-  process.stdout.write(JSON.stringify({ registered, ms: Number(process.hrtime.bigint() - started) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n");
+  if (values.mode === "ours") await runProgram(config, stack, { VAULT_TOKEN: "hvs.bench" });
+  else await registerDirectly(replay, stack, classes);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const registrations = lastRegistrations().filter((registration) => registration.custom && !registration.type.startsWith("pulumi:providers:"));
+  if (values.mode === "ours" && values.registrations) fs.writeFileSync(values.registrations, JSON.stringify(registrations));
+  process.stdout.write(JSON.stringify({ registered: registrations.length, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n");
 }
 
 void main();
