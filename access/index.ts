@@ -76,10 +76,10 @@ function grants(rule: PathRule): boolean {
   return !rule.capabilities.includes("deny") && rule.capabilities.length > 0;
 }
 
-/** The literal start of a rule, before its first wildcard. */
+/** The literal start of a rule, before its first wildcard (a plain prefix rule's path has no "*" left). */
 function staticPrefix(rule: PathRule): string {
   const plus = rule.path.indexOf("+");
-  return (plus === -1 ? rule.path : rule.path.slice(0, plus)).replace(/\*$/, "");
+  return plus === -1 ? rule.path : rule.path.slice(0, plus);
 }
 
 /** Built-in paths every token may use (its own token, cubbyhole); not typos. */
@@ -169,7 +169,11 @@ export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] 
   const order = new Map(access.map(({ consumer }, index) => [consumer.name, index]));
   const ownersByPath = new Map<string, string[]>();
   for (const { consumer, policy } of access) {
-    for (const path of pathsGranted(policy)) ownersByPath.set(path, [...(ownersByPath.get(path) ?? []), consumer.name]);
+    for (const path of pathsGranted(policy)) {
+      const owners = ownersByPath.get(path) ?? [];
+      owners.push(consumer.name);
+      ownersByPath.set(path, owners);
+    }
   }
   const owned = new PathIndex(ownersByPath);
   const findings: IsolationFinding[] = [];
