@@ -1,13 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { ConsumerConfig } from "../../config";
-import { seconds, VaultComponentArgs } from "./common";
+import { ConsumerBindingArgs, seconds } from "./common";
 
-export interface AppRoleBindingsArgs extends VaultComponentArgs {
-  /** Consumers with an approle binding. */
-  consumers: ConsumerConfig[];
-  /** Each consumer's uploaded policy name. */
-  policyNames: Record<string, pulumi.Input<string>>;
+export interface AppRoleBindingsArgs extends ConsumerBindingArgs {
   /** Mount path of the AppRole auth method. */
   path?: string;
 }

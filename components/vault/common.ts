@@ -1,10 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
+import type { ConsumerConfig } from "../../config";
 import { parseVaultDuration } from "../../acl/duration";
 
 /** What every Vault-layer component needs. */
 export interface VaultComponentArgs {
   /** The explicit Vault provider every child resource uses. */
   provider: vault.Provider;
+}
+
+/** What every per-consumer binding (AppRole, Kubernetes, token) needs. */
+export interface ConsumerBindingArgs extends VaultComponentArgs {
+  /** The consumers with this kind of binding. */
+  consumers: ConsumerConfig[];
+  /** Each consumer's uploaded policy name. */
+  policyNames: Record<string, pulumi.Input<string>>;
 }
 
 /** Seconds of a validated Vault duration, or undefined when it is not set. */

@@ -59,22 +59,21 @@ export class VaultConfiguration extends pulumi.ComponentResource {
       provider, policies: uniquePolicies(consumers.map((consumer) => config.consumerPolicies[consumer.name])),
     }, child);
     const policyNames = Object.fromEntries(consumers.map((consumer) => [consumer.name, policies.names[config.consumerPolicies[consumer.name].name]]));
-    const bindingOpts = { parent: this };
 
     const approleConsumers = withBinding("approle");
     const approle = approleConsumers.length > 0
-      ? new AppRoleBindings(`${name}-approle`, { provider, consumers: approleConsumers, policyNames }, bindingOpts)
+      ? new AppRoleBindings(`${name}-approle`, { provider, consumers: approleConsumers, policyNames }, child)
       : undefined;
     const tokenConsumers = withBinding("token");
     const tokens = tokenConsumers.length > 0
-      ? new TokenBindings(`${name}-tokens`, { provider, consumers: tokenConsumers, policyNames }, bindingOpts)
+      ? new TokenBindings(`${name}-tokens`, { provider, consumers: tokenConsumers, policyNames }, child)
       : undefined;
     const kubernetesConsumers = withBinding("kubernetes");
     const kubernetes = kubernetesConsumers.length > 0 || config.kubernetes.enabled
       ? new KubernetesBindings(`${name}-kubernetes`, {
         provider, kubernetesProvider: args.kubernetesProvider!, settings: config.kubernetes, consumers: kubernetesConsumers,
         policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate,
-      }, bindingOpts)
+      }, child)
       : undefined;
     if (config.audit.enabled) new VaultAudit(`${name}-audit`, { provider, filePath: config.audit.path }, child);
 

@@ -1,18 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { ConsumerConfig, KubernetesConfig } from "../../config";
-import { seconds, VaultComponentArgs } from "./common";
+import type { KubernetesConfig } from "../../config";
+import { ConsumerBindingArgs, seconds } from "./common";
 
-export interface KubernetesBindingsArgs extends VaultComponentArgs {
+export interface KubernetesBindingsArgs extends ConsumerBindingArgs {
   /** The Kubernetes provider for the reviewer, service accounts and injector. */
   kubernetesProvider: k8s.Provider;
   /** `vault-platform:kubernetes` settings (enabled, host, auth path, injector). */
   settings: KubernetesConfig;
-  /** Consumers with a kubernetes binding. */
-  consumers: ConsumerConfig[];
-  /** Each consumer's uploaded policy name. */
-  policyNames: Record<string, pulumi.Input<string>>;
   /** Vault's address, for the injector. */
   vaultAddress: pulumi.Input<string>;
   /** Vault's CA certificate, copied into each consumer namespace for the agent; unset for a publicly trusted Vault. */

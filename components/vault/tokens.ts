@@ -1,14 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { ConsumerConfig } from "../../config";
-import { seconds, VaultComponentArgs } from "./common";
+import { ConsumerBindingArgs, seconds } from "./common";
 
-export interface TokenBindingsArgs extends VaultComponentArgs {
-  /** Consumers with a token binding. */
-  consumers: ConsumerConfig[];
-  /** Each consumer's uploaded policy name. */
-  policyNames: Record<string, pulumi.Input<string>>;
-}
+export type TokenBindingsArgs = ConsumerBindingArgs;
 
 /**
  * Scoped tokens that outlive the provisioner's short-lived child token: each is issued through its own
