@@ -71,10 +71,6 @@ function statements(document: unknown): Array<Record<string, any>> {
   }
 }
 
-function inlineIngress(group: Record<string, any>): Array<Record<string, any>> {
-  return list(group.ingress);
-}
-
 export const RESOURCE_RULES: ResourceRule[] = [
   {
     name: "kms-key-rotation", types: [T.kmsKey],
@@ -151,7 +147,7 @@ export const RESOURCE_RULES: ResourceRule[] = [
     description: "No security group accepts traffic from 0.0.0.0/0 or ::/0.",
     check: (r) => {
       const sources = r.type === T.securityGroup
-        ? inlineIngress(r.props).flatMap((rule) => [...list(rule.cidrBlocks), ...list(rule.ipv6CidrBlocks)])
+        ? list<Record<string, any>>(r.props.ingress).flatMap((rule) => [...list(rule.cidrBlocks), ...list(rule.ipv6CidrBlocks)])
         : r.type === T.legacyRule && r.props.type !== "ingress" ? [] : [r.props.cidrIpv4, r.props.cidrIpv6, ...list(r.props.cidrBlocks), ...list(r.props.ipv6CidrBlocks)];
       const open = sources.filter((source) => OPEN.includes(source));
       return open.length > 0 ? `ingress from ${open.join(", ")} is not allowed` : undefined;

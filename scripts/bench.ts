@@ -66,7 +66,7 @@ function main(): number {
     rows.push(row);
     process.stdout.write(`${row.label}: ${row.registered} resources, ${(row.ours / 1000).toFixed(2)} s (baseline ${(row.baseline / 1000).toFixed(2)} s, ratio ${row.ratio.toFixed(2)}), peak ${row.oursMb.toFixed(0)} MiB (baseline ${row.baselineMb.toFixed(0)} MiB)\n`);
   }
-  process.stdout.write(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${values.smoke ? "one run" : `medians of ${runs} runs per figure (3 for 1,000 consumers); ratio = median of paired ratios`}\n`);
+  process.stdout.write(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${values.smoke ? "one run" : `medians of ${runs} runs per figure${values.runs === undefined ? " (3 for 1,000 consumers)" : ""}; ratio = median of paired ratios`}\n`);
   if (values.smoke) return 0;
 
   const byConsumers = (count: number) => rows.find((row) => row.consumers === count)!;

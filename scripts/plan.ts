@@ -1,6 +1,7 @@
 /**
- * `npm run plan -- --stack <name> [--format markdown] [--dir <project dir>]`: runs the real program under
- * Pulumi's mock runtime with that stack's config and prints the offline plan. Exit 0 when the verdict
+ * `npm run plan -- --stack <name> [--format markdown] [--dir <directory of Pulumi.<name>.yaml>]`: runs the
+ * real program under Pulumi's mock runtime with that stack's config (policies always from this project's
+ * policies/) and prints the offline plan. Exit 0 when the verdict
  * is clean, 1 when an access check fails, 2 when the configuration itself is invalid.
  */
 import * as path from "path";
