@@ -64,7 +64,7 @@ const clusterSchema = z
       .refine((zones) => new Set(zones).size === zones.length, { error: "must not repeat an availability zone" }),
     instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.small" }).default("t3.small"),
     vaultVersion: z.string().regex(/^\d+\.\d+\.\d+$/, {
-      error: 'must be a pinned Vault release such as "1.20.4" (no ranges, no "latest")',
+      error: 'must be a pinned Vault release such as "1.21.1" (no ranges, no "latest")',
     }),
     vpcCidr: cidr.optional(),
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0123456789abcdef0" }).optional(),

@@ -40,10 +40,16 @@ export class Acl {
   private readonly exact = new Map<string, Permissions>();
   private readonly prefix = new Map<string, Permissions>();
   private readonly segment = new Map<string, Permissions>();
+  private readonly identityTemplated: Array<{ pattern: RegExp; origin: string }> = [];
 
   constructor(policies: Policy[]) {
     for (const policy of policies) {
       for (const rule of policy.rules) {
+        if (rule.identityTemplated) {
+          // What Vault does for a token without an entity: the rule is left out (vault/policy.go parsePaths).
+          this.identityTemplated.push({ pattern: templatedPattern(rule), origin: `${policy.source}:${rule.line}` });
+          continue;
+        }
         const table = rule.hasSegmentWildcards ? this.segment : rule.isPrefix ? this.prefix : this.exact;
         const existing = table.get(rule.path);
         table.set(rule.path, existing ? merge(existing, rule, policy.source) : fromRule(rule, policy.source));
@@ -66,6 +72,16 @@ export class Acl {
     const permissions = this.lookup(path, true);
     if (permissions === undefined || permissions.capabilities.has("deny")) return [];
     return REPORT_ORDER.filter((capability) => permissions.capabilities.has(capability));
+  }
+
+  /**
+   * The identity-templated rules (source:line) that could match this path for some entity. The other
+   * answers of this class hold for a token without an entity; for one with an entity, these rules may
+   * decide instead, so a report must call such a path "depends on identity", not allowed or denied.
+   */
+  identityDependence(path: string): string[] {
+    const trimmed = path.replace(/^\/+/, "");
+    return this.identityTemplated.filter(({ pattern }) => pattern.test(trimmed)).map(({ origin }) => origin);
   }
 
   /** The merged rule that decides this path, if any ("list" adds Vault's trailing-slash fallback). */
@@ -114,6 +130,17 @@ export class Acl {
     if (candidates.length === 0) return undefined;
     return candidates.sort(lowerPriorityFirst)[candidates.length - 1].permissions;
   }
+}
+
+/** A templated rule as a pattern over concrete paths: each template and "+" stands for one segment's worth of text. */
+function templatedPattern(rule: PathRule): RegExp {
+  const body = rule.path.replace(/\*$/, "").split(/(\{\{[^}]*\}\})/).map((part, index) =>
+    index % 2 === 1 ? "[^/]+" : part.split("/").map((segment) => (segment === "+" ? "[^/]+" : escapeRegExp(segment))).join("/")).join("");
+  return new RegExp(`^${body}${rule.isPrefix ? "" : "$"}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Vault's order among matching wildcard rules: the last one sorted wins. */
@@ -224,8 +251,18 @@ function inList(value: unknown, list: unknown[]): boolean {
   return list.some((item) => {
     if (item === null || value === null || item === undefined || value === undefined) return item === value;
     if (typeof item === "string") return typeof value === "string" && globMatch(item, value);
-    return deepEqual(item, value);
+    return !containsNumber(value) && deepEqual(item, value);
   });
+}
+
+/**
+ * Vault decodes a request body with UseNumber, so a JSON number arrives as a json.Number, a type no
+ * HCL value in a policy ever has: reflect.DeepEqual never matches it (a request's 0 is not a policy's 0).
+ */
+function containsNumber(value: unknown): boolean {
+  if (typeof value === "number") return true;
+  if (Array.isArray(value)) return value.some(containsNumber);
+  return typeof value === "object" && value !== null && Object.values(value).some(containsNumber);
 }
 
 /** strutil.GlobbedStringsMatch: a leading and/or trailing "*" matches any run of characters. */

@@ -1,6 +1,7 @@
 /**
- * Vault's built-in `default` policy (vault/policy_store.go), attached to every token unless a role
- * sets token_no_default_policy. Expectations are checked with it, as Vault would.
+ * Vault's built-in `default` policy as the pinned release (1.21.1, vault/policy_store.go) serves it,
+ * attached to every token unless a role sets token_no_default_policy. Expectations are checked with
+ * it, as Vault would; the live suite compares it with the server's `sys/policies/acl/default`.
  */
 export const DEFAULT_POLICY = `
 path "auth/token/lookup-self" { capabilities = ["read"] }
@@ -19,7 +20,6 @@ path "sys/wrapping/lookup" { capabilities = ["update"] }
 path "sys/wrapping/unwrap" { capabilities = ["update"] }
 path "sys/tools/hash" { capabilities = ["update"] }
 path "sys/tools/hash/*" { capabilities = ["update"] }
-path "sys/tools/random" { capabilities = ["update"] }
-path "sys/tools/random/*" { capabilities = ["update"] }
 path "sys/control-group/request" { capabilities = ["update"] }
+path "identity/oidc/provider/+/authorize" { capabilities = ["read", "update"] }
 `;

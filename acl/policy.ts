@@ -23,6 +23,9 @@ const PATH_KEYS = [
 ];
 const TOP_LEVEL_KEYS = ["name", "path"];
 
+/** Vault's ACL templating (sdk/helper/identitytpl): `{{identity.entity.id}}`, `{{identity.groups.names.x.id}}`, ... */
+export const IDENTITY_TEMPLATE = /\{\{[^}]*\}\}/;
+
 export type ParameterRules = Record<string, unknown[]>;
 
 /** One `path` block after Vault's normalisation. */
@@ -37,6 +40,11 @@ export interface PathRule {
   isPrefix: boolean;
   /** Contains a "+" segment; such rules keep their trailing "*" in `path`. */
   hasSegmentWildcards: boolean;
+  /**
+   * Uses identity templating (`{{identity.entity.name}}`): Vault fills it in per token from the token's
+   * entity, and skips the rule for a token without one, so no offline answer about it is certain.
+   */
+  identityTemplated: boolean;
   /** Capabilities after mapping legacy `policy`; exactly ["deny"] when denied. */
   capabilities: Capability[];
   allowedParameters?: ParameterRules;
@@ -102,7 +110,6 @@ function parsePathRule(written: string, body: Record<string, any>, source: strin
 
   let path = written.startsWith("/") ? written.slice(1) : written;
   if (path.includes("+*")) fail("invalid use of wildcards ('+*' is forbidden)");
-  if (path.slice(0, -1).includes("*")) fail("'*' is only allowed as the last character (it is a prefix match, not a regex)");
   const hasSegmentWildcards = path === "+" || path.includes("/+") || path.startsWith("+/");
   let isPrefix = false;
   if (path.endsWith("*")) {
@@ -125,7 +132,8 @@ function parsePathRule(written: string, body: Record<string, any>, source: strin
   for (const capability of capabilities) {
     if (!CAPABILITIES.includes(capability as Capability)) fail(`invalid capability "${capability}" (valid: ${CAPABILITIES.join(", ")})`);
   }
-  const base = { path, written, line, isPrefix, hasSegmentWildcards, minWrappingTtl: 0, maxWrappingTtl: 0 };
+  const identityTemplated = IDENTITY_TEMPLATE.test(path);
+  const base = { path, written, line, isPrefix, hasSegmentWildcards, identityTemplated, minWrappingTtl: 0, maxWrappingTtl: 0 };
   if (capabilities.includes("deny")) return { ...base, capabilities: ["deny"] };
 
   const rule: PathRule = { ...base, capabilities: [...new Set(capabilities)] as Capability[] };
@@ -151,9 +159,6 @@ function parameterRules(raw: unknown, key: string, fail: (detail: string) => nev
   for (const map of maps) {
     if (typeof map !== "object" || map === null || Array.isArray(map)) fail(`${key} must be a map of parameter name to list of values`);
     for (const [name, values] of Object.entries(map as Record<string, unknown>)) {
-      if (name.includes("*") && name !== "*" && !(name.startsWith("/") && name.endsWith("/*") && !name.slice(0, -2).includes("*"))) {
-        fail(`${key}: parameter key "${name}" cannot contain non-tail wildcards`);
-      }
       if (!Array.isArray(values)) fail(`${key}: "${name}" must be a list of values ([] allows any value)`);
       rules[name.toLowerCase()] = values as unknown[];
     }

@@ -31,12 +31,22 @@ export function resourcesByComponent(registrations: Registration[]): Array<{ com
   return [...groups].map(([component, counts]) => ({ component, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) }));
 }
 
-/** The vault.hcl the nodes render, read back from the launch template's user-data. */
-export function renderedVaultConfig(registrations: Registration[]): string | undefined {
+/** The parts of a node's cloud-config that the plan and the bootstrap live test read. */
+export interface NodeCloudConfig {
+  write_files: Array<{ path: string; content: string; permissions: string; owner: string }>;
+  runcmd: string[][];
+}
+
+/** The cloud-config the nodes boot with, read back from the launch template's user-data. */
+export function nodeCloudConfig(registrations: Registration[]): NodeCloudConfig | undefined {
   const template = registrations.find((registration) => registration.type === "aws:ec2/launchTemplate:LaunchTemplate");
   if (!template) return undefined;
-  const cloudConfig = yaml.load(Buffer.from(template.inputs.userData, "base64").toString("utf8")) as { write_files: Array<{ path: string; content: string }> };
-  return cloudConfig.write_files.find((file) => file.path.endsWith("/vault.hcl.template"))?.content;
+  return yaml.load(Buffer.from(template.inputs.userData, "base64").toString("utf8")) as NodeCloudConfig;
+}
+
+/** The vault.hcl the nodes render, read back from the launch template's user-data. */
+export function renderedVaultConfig(registrations: Registration[]): string | undefined {
+  return nodeCloudConfig(registrations)?.write_files.find((file) => file.path.endsWith("/vault.hcl.template"))?.content;
 }
 
 /** The smallest policy that allows exactly these statements. */

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { Acl, AclRequest, Capability, globMatch, parsePolicy, parseVaultDuration, PolicyError } from "../acl";
+import { DEFAULT_POLICY } from "../acl/defaultPolicy";
 
 /** One decision: with these policies, is `capability path` (with `request`) allowed? */
 interface Case { title: string; policies: string[]; capability: Capability; path: string; allowed: boolean; request?: AclRequest }
@@ -82,6 +83,9 @@ const CASES: Case[] = [
   { title: "allowed_parameters admits a listed parameter", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "ttl" = [] }')], capability: "update", path: "secret/x", request: { data: { ttl: "1h" } }, allowed: true },
   { title: "allowed_parameters refuses an unlisted parameter", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "ttl" = [] }')], capability: "update", path: "secret/x", request: { data: { ttl: "1h", policies: "root" } }, allowed: false },
   { title: "allowed_parameters restricts values", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "color" = ["red", "blue"] }')], capability: "update", path: "secret/x", request: { data: { color: "green" } }, allowed: false },
+  { title: "a request's JSON number is not a policy's number (json.Number vs HCL int): not allowed", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "count" = [0, 1] }')], capability: "update", path: "secret/x", request: { data: { count: 1 } }, allowed: false },
+  { title: "a request's JSON number is not a policy's number: not denied", policies: [p("secret/x", caps("update") + '\n  denied_parameters = { "count" = [0] }')], capability: "update", path: "secret/x", request: { data: { count: 0 } }, allowed: true },
+  { title: "a '*' inside a parameter name is a literal character", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "a*b" = [] }')], capability: "update", path: "secret/x", request: { data: { axb: "1" } }, allowed: false },
   { title: "allowed values may be globs", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "name" = ["team-*"] }')], capability: "update", path: "secret/x", request: { data: { name: "team-a" } }, allowed: true },
   { title: "allowed '*' with another key admits any parameter", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "*" = [], "color" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { size: 3 } }, allowed: true },
   { title: "allowed '*' does not lift a named key's values", policies: [p("secret/x", caps("update") + '\n  allowed_parameters = { "*" = [], "color" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { color: "blue" } }, allowed: false },
@@ -128,6 +132,31 @@ describe("acl: capabilities()", () => {
   it("names the rules that decide a path", () => assert.deepEqual(acl.winningRule("secret/x")!.origins, ["a.hcl:1"]));
 });
 
+describe("acl: identity templating", () => {
+  const acl = new Acl([parsePolicy(p("secret/data/{{identity.entity.name}}/*", caps("read")) + p("secret/data/shared", caps("read")), "t.hcl")]);
+  it("leaves a templated rule out, as Vault does for a token without an entity", () => {
+    assert.deepEqual(acl.capabilities("secret/data/{{identity.entity.name}}/x"), []);
+    assert.equal(acl.allows("read", "secret/data/alice/x"), false);
+  });
+  it("names the templated rules a path depends on", () => {
+    assert.deepEqual(acl.identityDependence("secret/data/alice/x"), ["t.hcl:1"]);
+    assert.deepEqual(acl.identityDependence("secret/data/shared"), []);
+    assert.deepEqual(acl.identityDependence("secret/data/a/b"), ["t.hcl:1"]);
+    assert.deepEqual(acl.identityDependence("secret/metadata/alice/x"), []);
+  });
+  it("keeps the default policy's entity rules as identity-dependent", () => {
+    const withDefault = new Acl([parsePolicy(DEFAULT_POLICY, "default")]);
+    assert.deepEqual(withDefault.identityDependence("identity/entity/id/1234"), ["default:6"]);
+    assert.deepEqual(withDefault.capabilities("identity/entity/id/1234"), []);
+  });
+});
+
+describe("acl: the default policy of the pinned release", () => {
+  const acl = new Acl([parsePolicy(DEFAULT_POLICY, "default")]);
+  it("lets a token authorize against an OIDC provider", () => assert.deepEqual(acl.capabilities("identity/oidc/provider/p/authorize"), ["read", "update"]));
+  it("does not grant sys/tools/random (1.21 grants only hash)", () => assert.deepEqual(acl.capabilities("sys/tools/random"), []));
+});
+
 describe("acl: parsing", () => {
   it("keeps a prefix rule's path without the *", () => {
     const [rule] = parsePolicy(p("/secret/app/*", caps("read"))).rules;
@@ -143,7 +172,11 @@ describe("acl: parsing", () => {
     assert.throws(() => parsePolicy(`${p("a", caps("read"))}\n${p("b", caps("reed"))}`, "x.hcl"), (error: PolicyError) => error.line === 5 && /x\.hcl:5: path "b": invalid capability "reed"/.test(error.message));
   });
   it("rejects +*", () => assert.throws(() => parsePolicy(p("a/+*", caps("read"))), /'\+\*' is forbidden/));
-  it("rejects a * that is not last", () => assert.throws(() => parsePolicy(p("a/*/b", caps("read"))), /only allowed as the last character/));
+  it("reads a * that is not last as a literal character, as Vault does", () => {
+    const acl = new Acl([parsePolicy(p("a/*/b", caps("read")))]);
+    assert.deepEqual(acl.capabilities("a/*/b"), ["read"]);
+    assert.deepEqual(acl.capabilities("a/x/b"), []);
+  });
   it("parses Vault durations like parseutil", () => {
     assert.equal(parseVaultDuration("90"), 90);
     assert.equal(parseVaultDuration("1h30m"), 5400);

@@ -113,8 +113,18 @@ describe("generated node files", () => {
 
     it("reads the node IP through IMDSv2 with a session token", () => {
       const script = renderBootstrapScript(params);
-      assert.match(script, /curl -fsS -X PUT "\$imds\/api\/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300'/);
+      assert.match(script, /curl -fsS --max-time 5 -X PUT "\$imds\/api\/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300'/);
       assert.match(script, /-H "X-aws-ec2-metadata-token: \$imds_token" "\$imds\/meta-data\/local-ipv4"/);
+    });
+
+    // test/live/bootstrap.test.ts runs the retries with the overrides; this pins what nodes get without them.
+    it("retries for a few minutes at most in production: doubling sleeps from the default first delay", () => {
+      const script = renderBootstrapScript(params);
+      const attempts = Number(/\$\{VAULT_BOOTSTRAP_ATTEMPTS:-(\d+)\}/.exec(script)?.[1]);
+      const firstDelay = Number(/\$\{VAULT_BOOTSTRAP_RETRY_SECONDS:-(\d+)\}/.exec(script)?.[1]);
+      assert.match(script, /delay=\$\(\(delay \* 2\)\)/);
+      const totalSleepSeconds = firstDelay * (2 ** (attempts - 1) - 1);
+      assert.ok(totalSleepSeconds >= 60 && totalSleepSeconds <= 240, `${attempts} attempts from ${firstDelay} s sleep ${totalSleepSeconds} s in all`);
     });
   });
 

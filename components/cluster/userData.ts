@@ -60,18 +60,50 @@ export interface BootstrapParams {
   tlsSecretArn: string;
 }
 
-/** The first-boot script: node IP through IMDSv2, TLS files from Secrets Manager, config, start. */
+/**
+ * The first-boot script: node IP through IMDSv2, TLS files from Secrets Manager, config, start.
+ * Each remote call is retried with doubling sleeps (6 attempts, 5 s first: 155 s of sleeps at most)
+ * because IMDS, the Secrets Manager endpoint and the role's credentials can lag the first seconds of
+ * boot; a call that never answers stops the script with a message naming what was unreachable.
+ */
 export function renderBootstrapScript(p: BootstrapParams): string {
   return `#!/usr/bin/env bash
 # Runs once at first boot (cloud-init runcmd), after the pinned vault package is installed.
 set -euo pipefail
 
+# Attempts per remote call, and the first sleep in whole seconds (doubled after each failure). cloud-init
+# sets neither variable, so nodes get these defaults; only the live test overrides them, to run in seconds.
+readonly attempts=\${VAULT_BOOTSTRAP_ATTEMPTS:-6} first_delay=\${VAULT_BOOTSTRAP_RETRY_SECONDS:-5}
+
+# retry WHAT COMMAND...: prints the output of the first attempt of COMMAND that succeeds, sleeping
+# first_delay, then twice as long each time, in between; exits naming WHAT when every attempt failed.
+retry() {
+  local what=$1 attempt delay=$first_delay output
+  shift
+  for ((attempt = 1; ; attempt++)); do
+    if output=$("$@"); then
+      printf '%s\\n' "$output"
+      return 0
+    fi
+    if ((attempt >= attempts)); then
+      echo "vault-bootstrap: $what unreachable after $attempts attempts" >&2
+      exit 1
+    fi
+    sleep "$delay"
+    delay=$((delay * 2))
+  done
+}
+
+# --max-time: an IMDS connection that hangs counts as a failed attempt instead of stalling the boot.
 readonly imds=http://169.254.169.254/latest
-imds_token=$(curl -fsS -X PUT "$imds/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
-node_ip=$(curl -fsS -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/local-ipv4")
+imds_token=$(retry 'instance metadata (IMDSv2 token)' \\
+  curl -fsS --max-time 5 -X PUT "$imds/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
+node_ip=$(retry 'instance metadata (local-ipv4)' \\
+  curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/local-ipv4")
 
 # The private key never travels in user-data: it is read from Secrets Manager with the instance role.
-tls_bundle=$(aws secretsmanager get-secret-value --region '${p.region}' \\
+tls_bundle=$(retry 'Secrets Manager (${p.tlsSecretArn})' \\
+  aws secretsmanager get-secret-value --region '${p.region}' \\
   --secret-id '${p.tlsSecretArn}' --query SecretString --output text)
 install -d -m 0750 -o vault -g vault '${VAULT_TLS_DIR}'
 umask 027
@@ -124,7 +156,7 @@ export function renderAuditLogrotate(auditLogPath: string): string {
 }
 
 export interface CloudConfigParams extends Omit<VaultConfigParams, "nodeAddress">, BootstrapParams {
-  /** Pinned Vault release, e.g. "1.20.4"; installed as the package vault-<version>-1. */
+  /** Pinned Vault release, e.g. "1.21.1"; installed as the package vault-<version>-1. */
   vaultVersion: string;
   /** Where the file audit device writes; rotated by logrotate. */
   auditLogPath: string;

@@ -71,6 +71,24 @@ function substituted<T>(value: T, consumer: string): T {
   return value;
 }
 
+/**
+ * A '*' that Vault reads as a literal character although its author surely meant a wildcard: inside a
+ * path (only a trailing '*' is a prefix match) or inside a parameter name (only a lone "*" means any
+ * parameter). Vault accepts both; this project refuses them.
+ */
+function literalStar(policy: Policy): { line: number; detail: string } | undefined {
+  for (const rule of policy.rules) {
+    if (rule.path.slice(0, -1).includes("*")) {
+      return { line: rule.line, detail: `path "${rule.written}": '*' is only allowed as the last character (Vault reads a '*' anywhere else as a literal character, not a wildcard; use '+' for one segment)` };
+    }
+    for (const [key, parameters] of [["allowed_parameters", rule.allowedParameters], ["denied_parameters", rule.deniedParameters]] as const) {
+      const name = Object.keys(parameters ?? {}).find((candidate) => candidate !== "*" && candidate.includes("*"));
+      if (name) return { line: rule.line, detail: `path "${rule.written}": ${key}: parameter key "${name}" cannot contain non-tail wildcards (Vault reads it literally; only a lone "*" means any parameter)` };
+    }
+  }
+  return undefined;
+}
+
 /** The policy a consumer gets: read, substituted, parsed and validated. */
 export function consumerPolicy(policy: string, consumer: string, dir = POLICY_DIR): ConsumerPolicy {
   const { file, text: template } = readPolicyFile(policy, dir);
@@ -83,6 +101,8 @@ export function consumerPolicy(policy: string, consumer: string, dir = POLICY_DI
       if (error instanceof PolicyError) throw new PolicyError(error.source, error.line, substituted(error.detail, consumer));
       throw error;
     }
+    const misread = literalStar(parsedTemplate);
+    if (misread) throw new PolicyError(file, misread.line, substituted(misread.detail, consumer));
     parsedTemplates.set(key, parsedTemplate);
   }
   const isTemplate = template.includes(NAME_PLACEHOLDER);

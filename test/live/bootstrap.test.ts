@@ -1,0 +1,191 @@
+/**
+ * The node bootstrap script, run for real: the exact script, config template and TLS secret a mock
+ * run of the program puts in the launch template and Secrets Manager, against a fake IMDSv2 in a
+ * network namespace and stub AWS tools, with every write kept in a private mount namespace.
+ */
+import { strict as assert } from "assert";
+import { parseHcl } from "../../acl/hcl";
+import { NODE_IP_PLACEHOLDER } from "../../components/cluster/userData";
+import { nodeCloudConfig } from "../../offline/plan";
+import { one, plain, runProgram, stackConfig } from "../../offline/runtime";
+import { BootstrapCase, BootstrapResult, NodeFile, runBootstrap } from "./bootstrapSandbox";
+import { FakeImdsOptions, ImdsRequest, imdsRequests, startFakeImds } from "./fakeImds";
+import { registerCleanup, run, runDirectory, stopProcess } from "./processes";
+
+const STACK = "prod";
+const NODE_IP = "10.40.1.23";
+const IMDS_ADDRESS = "169.254.169.254";
+/** Few and short retries, so that giving up takes seconds (the script's production defaults take minutes). */
+const ATTEMPTS = 3;
+const FIRST_DELAY_SECONDS = 1;
+const RETRY_ENV = { VAULT_BOOTSTRAP_ATTEMPTS: String(ATTEMPTS), VAULT_BOOTSTRAP_RETRY_SECONDS: String(FIRST_DELAY_SECONDS) };
+/** Well above the sleeps plus a few curl and process starts on a busy machine; a hung script exceeds it. */
+const GIVE_UP_BOUND_MS = 15_000;
+
+const TLS_DIR = "/opt/vault/tls";
+const CERT = `${TLS_DIR}/vault.crt`;
+const KEY = `${TLS_DIR}/vault.key`;
+const ANCHOR = "/etc/pki/ca-trust/source/anchors/vault-ca.pem";
+const CONFIG = "/etc/vault.d/vault.hcl";
+const LOG_DIR = "/var/log/vault";
+
+const TOKEN_PUT = (status: number): ImdsRequest => ({ method: "PUT", path: "/latest/api/token", status });
+const IP_GET = (status: number): ImdsRequest => ({ method: "GET", path: "/latest/meta-data/local-ipv4", status });
+
+/** The script's sleeps before its n-th attempt at one call: the first delay, doubled each time. */
+function sleepMsBefore(attempt: number): number {
+  return FIRST_DELAY_SECONDS * 1000 * (2 ** (attempt - 1) - 1);
+}
+
+interface TlsBundle { certificate: string; privateKey: string; caCertificate: string }
+
+/** The PEM blocks of a file, in order, without the blank lines between them. */
+function pemBlocks(text: string | undefined): string[] {
+  return text?.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
+}
+
+describe("node bootstrap script, run in a namespace sandbox", () => {
+  const netns = `vpb-${process.pid}`;
+  let template: NodeFile;
+  let node: Omit<BootstrapCase, "name" | "secretsManager">;
+  let secretString: string;
+  let bundle: TlsBundle;
+  let tlsSecretArn: string;
+
+  before(async () => {
+    const stack = await runProgram(stackConfig(STACK), STACK);
+    const cloudConfig = nodeCloudConfig(stack.registrations);
+    assert.ok(cloudConfig, "the program registered no launch template");
+    const command = cloudConfig.runcmd[0];
+    const script = cloudConfig.write_files.find((file) => file.path === command[0]);
+    const found = cloudConfig.write_files.find((file) => file.path.endsWith("/vault.hcl.template"));
+    assert.ok(script && found, "the cloud-config lacks the bootstrap script or the vault.hcl template");
+    template = found;
+    secretString = plain(one(stack, "aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString);
+    bundle = JSON.parse(secretString);
+    // The script must ask for exactly the secret the node role may read, in the stack's region.
+    const nodePolicy = JSON.parse(one(stack, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    tlsSecretArn = nodePolicy.Statement.find((statement: any) => statement.Sid === "VaultTlsBundle").Resource;
+    node = {
+      netns,
+      files: [script, template],
+      command,
+      env: RETRY_ENV,
+      expectedAwsArgs: ["secretsmanager", "get-secret-value", "--region", stackConfig(STACK)["aws:region"], "--secret-id", tlsSecretArn,
+        "--query", "SecretString", "--output", "text"],
+      inspect: [TLS_DIR, CERT, KEY, ANCHOR, CONFIG, LOG_DIR],
+    };
+
+    run("ip", ["netns", "add", netns]);
+    registerCleanup(`network namespace ${netns}`, () => run("ip", ["netns", "delete", netns]));
+    run("ip", ["-n", netns, "addr", "add", `${IMDS_ADDRESS}/32`, "dev", "lo"]);
+    run("ip", ["-n", netns, "link", "set", "lo", "up"]);
+  });
+
+  /** Runs the script against a fake IMDS that fails as asked, and stops that IMDS afterwards. */
+  async function bootstrap(
+    name: string,
+    imdsFailures: Pick<FakeImdsOptions, "failingTokenPuts" | "failingIpGets">,
+    secretsManager: string | "down" = secretString,
+  ): Promise<{ result: BootstrapResult; requests: ImdsRequest[] }> {
+    const imdsOptions = { nodeIp: NODE_IP, requestLog: `${runDirectory()}/imds-${name}.jsonl`, ...imdsFailures };
+    const imds = await startFakeImds(netns, imdsOptions);
+    try {
+      const result = await runBootstrap({ ...node, name, secretsManager });
+      return { result, requests: imdsRequests(imdsOptions) };
+    } finally {
+      await stopProcess(imds);
+    }
+  }
+
+  it("the fake IMDS refuses metadata without a session token, as a node with IMDSv2 required does", async () => {
+    const imdsOptions = { nodeIp: NODE_IP, requestLog: `${runDirectory()}/imds-v1.jsonl`, failingTokenPuts: 0, failingIpGets: 0 };
+    const imds = await startFakeImds(netns, imdsOptions);
+    try {
+      const status = run("ip", ["netns", "exec", netns, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+        `http://${IMDS_ADDRESS}/latest/meta-data/local-ipv4`]);
+      assert.equal(status, "401");
+      assert.deepEqual(imdsRequests(imdsOptions), [IP_GET(401)]);
+    } finally {
+      await stopProcess(imds);
+    }
+  });
+
+  describe("on a healthy node", () => {
+    let result: BootstrapResult;
+    let requests: ImdsRequest[];
+    before(async () => {
+      ({ result, requests } = await bootstrap("healthy", { failingTokenPuts: 0, failingIpGets: 0 }));
+    });
+
+    it("succeeds, reading the node IP with one IMDSv2 token PUT and one authorised GET", () => {
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stderr, "");
+      assert.deepEqual(requests, [TOKEN_PUT(200), IP_GET(200)]);
+    });
+
+    it("asks Secrets Manager once, for the one secret the node role may read, in the stack's region", () => {
+      assert.deepEqual(result.awsCalls, [node.expectedAwsArgs]);
+    });
+
+    it("writes vault.crt as certificate then CA, vault.key as the private key, and trusts the CA", () => {
+      assert.deepEqual(pemBlocks(result.read(CERT)), [bundle.certificate.trim(), bundle.caCertificate.trim()]);
+      assert.deepEqual(pemBlocks(result.read(KEY)), [bundle.privateKey.trim()]);
+      assert.deepEqual(pemBlocks(result.read(ANCHOR)), [bundle.caCertificate.trim()]);
+      assert.deepEqual(result.caTrustUpdates, ["vault-ca.pem"], "update-ca-trust runs once, after the anchor is written");
+    });
+
+    it("gives the files the owners and modes the README states", () => {
+      assert.deepEqual(Object.fromEntries(result.stats), {
+        [TLS_DIR]: { owner: "vault", group: "vault", mode: "750" },
+        [CERT]: { owner: "vault", group: "vault", mode: "640" },
+        [KEY]: { owner: "vault", group: "vault", mode: "640" },
+        [ANCHOR]: { owner: "root", group: "root", mode: "640" },
+        [CONFIG]: { owner: "root", group: "vault", mode: "640" },
+        [LOG_DIR]: { owner: "vault", group: "vault", mode: "750" },
+      });
+    });
+
+    it("renders vault.hcl from the template with the IMDS node IP in api_addr and cluster_addr", () => {
+      const rendered = result.read(CONFIG);
+      assert.equal(rendered, template.content.replaceAll(NODE_IP_PLACEHOLDER, NODE_IP));
+      const config = parseHcl(rendered!, "vault.hcl");
+      assert.equal(config.api_addr, `https://${NODE_IP}:8200`);
+      assert.equal(config.cluster_addr, `https://${NODE_IP}:8201`);
+    });
+
+    it("starts chrony, reloads systemd, then enables vault, in that order", () => {
+      assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "enable --now vault"]);
+    });
+  });
+
+  it(`exits non-zero naming instance metadata when IMDS never answers, after ${ATTEMPTS} attempts`, async () => {
+    const { result, requests } = await bootstrap("imds-down", { failingTokenPuts: Infinity, failingIpGets: 0 });
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, new RegExp(`^vault-bootstrap: instance metadata \\(IMDSv2 token\\) unreachable after ${ATTEMPTS} attempts$`, "m"));
+    assert.deepEqual(requests, Array(ATTEMPTS).fill(TOKEN_PUT(500)));
+    assert.ok(result.elapsedMs >= sleepMsBefore(ATTEMPTS) && result.elapsedMs < GIVE_UP_BOUND_MS, `gave up after ${result.elapsedMs} ms`);
+    assert.deepEqual(result.awsCalls, []);
+    assert.deepEqual(result.systemctlCalls, []);
+  });
+
+  it(`exits non-zero naming Secrets Manager when it never answers, after ${ATTEMPTS} calls, writing no TLS file`, async () => {
+    const { result, requests } = await bootstrap("secrets-manager-down", { failingTokenPuts: 0, failingIpGets: 0 }, "down");
+    assert.notEqual(result.exitCode, 0);
+    assert.ok(result.stderr.includes(`vault-bootstrap: Secrets Manager (${tlsSecretArn}) unreachable after ${ATTEMPTS} attempts\n`), result.stderr);
+    assert.deepEqual(result.awsCalls, Array(ATTEMPTS).fill(node.expectedAwsArgs));
+    assert.deepEqual(requests, [TOKEN_PUT(200), IP_GET(200)]);
+    assert.ok(result.elapsedMs >= sleepMsBefore(ATTEMPTS) && result.elapsedMs < GIVE_UP_BOUND_MS, `gave up after ${result.elapsedMs} ms`);
+    assert.deepEqual([...result.stats.keys()], [], "nothing is written before the bundle arrives");
+    assert.deepEqual(result.systemctlCalls, []);
+  });
+
+  it("rides out an IMDS that fails the first 2 token PUTs and the first local-ipv4 GET", async () => {
+    const { result, requests } = await bootstrap("imds-flaky", { failingTokenPuts: 2, failingIpGets: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(requests, [TOKEN_PUT(500), TOKEN_PUT(500), TOKEN_PUT(200), IP_GET(500), IP_GET(200)]);
+    assert.ok(result.elapsedMs >= sleepMsBefore(3) + sleepMsBefore(2), `succeeded after ${result.elapsedMs} ms`);
+    assert.equal(parseHcl(result.read(CONFIG)!, "vault.hcl").api_addr, `https://${NODE_IP}:8200`);
+    assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "enable --now vault"]);
+  });
+});
