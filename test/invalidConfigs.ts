@@ -28,7 +28,7 @@ export const CLUSTER_CASES: InvalidCase[] = [
   { title: "a zone that is not a zone", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "west"]; }, message: /^vault-platform:cluster\.availabilityZones\[1\] must be an availability zone name such as eu-west-1a \(got "west"\)$/ },
   { title: "a zone in another region", mutate: (c) => { cluster(c).availabilityZones = ["eu-west-1a", "us-east-1b"]; }, message: /^vault-platform:cluster\.availabilityZones\[1\] "us-east-1b" is not in aws:region eu-west-1/ },
   { title: "zones as a string", mutate: (c) => { cluster(c).availabilityZones = "eu-west-1a,eu-west-1b"; }, message: /^vault-platform:cluster\.availabilityZones must be an array/ },
-  { title: "an unpinned Vault version", mutate: (c) => { cluster(c).vaultVersion = "latest"; }, message: /^vault-platform:cluster\.vaultVersion must be a pinned Vault release such as "1\.20\.4"/ },
+  { title: "an unpinned Vault version", mutate: (c) => { cluster(c).vaultVersion = "latest"; }, message: /^vault-platform:cluster\.vaultVersion must be a pinned Vault release such as "1\.21\.1"/ },
   { title: "a Vault version range", mutate: (c) => { cluster(c).vaultVersion = "1.20.x"; }, message: /^vault-platform:cluster\.vaultVersion must be a pinned Vault release/ },
   { title: "no Vault version", mutate: (c) => { delete cluster(c).vaultVersion; }, message: /^vault-platform:cluster\.vaultVersion is required$/ },
   { title: "a bad instance type", mutate: (c) => { cluster(c).instanceType = "large"; }, message: /^vault-platform:cluster\.instanceType must be an EC2 instance type such as t3\.small \(got "large"\)$/ },

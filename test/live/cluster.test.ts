@@ -1,0 +1,266 @@
+/**
+ * The cluster, running: three real Vault servers started from the program's own rendered vault.hcl,
+ * each on its own address in a network namespace, with DynamoDB (dynalite) for storage and the HA
+ * lock and a KMS stand-in for auto-unseal. It observes the health answers in every state, applies
+ * both stacks' target-group health checks to them, and measures failover when the active node is
+ * killed (SIGKILL) or stopped (SIGTERM), while a writer keeps writing.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { HA_LOCK_TIMING, worstCaseFailoverSeconds } from "../../components/cluster/loadBalancer";
+import { VAULT_API_PORT, VAULT_CLUSTER_PORT } from "../../components/cluster/userData";
+import { resolveTools } from "../../scripts/liveTools";
+import { HealthAnswer, VaultCluster, VaultNode } from "./clusterNodes";
+import { makeClusterTls } from "./clusterTls";
+import { Emulator, kmsKeyFile, startDynamoDb, startFakeKms } from "./emulators";
+import { failOver, FailoverRound, KvWriter, spread } from "./failover";
+import { ClusterNetwork, createClusterNetwork } from "./network";
+import { logTail, run, runDirectory, stopProcess, waitFor } from "./processes";
+import { StackFacts, stackFacts } from "./programFacts";
+
+const NODE_COUNT = 3;
+const ROUNDS = 5;
+const KV_MOUNT = "failover";
+/** DynamoDBLockRenewInterval (physical/dynamodb/dynamodb.go): the active node rewrites the lock's expiry this often. */
+const LOCK_RENEW_SECONDS = 5;
+const LOCK_HANDOVER_SECONDS = HA_LOCK_TIMING.ttlSeconds + HA_LOCK_TIMING.retrySeconds;
+/**
+ * What may follow the lock handover before the health endpoint says 200: the new leader's activation
+ * (post-unseal setup; it answers 429 until that is done), this suite's 50 ms polling and one TLS
+ * request. Each round reports the lock time and the 200 time apart: activation took 0.07-0.13 s on a
+ * two-core machine running three Vaults and the writer; 1 s leaves room for a slower CI machine. A
+ * missed lock retry (1 s each) is caught by the lock-time bounds, not hidden in this margin.
+ */
+const ACTIVATION_MARGIN_SECONDS = 1;
+
+describe("live: the cluster from the program's own vault.hcl", function () {
+  const suiteStarted = performance.now();
+  let dev: StackFacts;
+  let prod: StackFacts;
+  let network: ClusterNetwork;
+  let cluster: VaultCluster;
+  let kms: Emulator;
+  let keyFile: string;
+  let rootToken: string;
+  let writer: KvWriter | undefined;
+  let unreadableWrites: string[] | undefined;
+  const observed: Record<string, string> = {};
+  const rounds: FailoverRound[] = [];
+
+  before(async function () {
+    this.timeout(120_000);
+    const vaultBinary = resolveTools(["vault"]).vault.path;
+    dev = await stackFacts("dev");
+    prod = await stackFacts("prod");
+    network = createClusterNetwork(NODE_COUNT);
+    const tls = makeClusterTls(dev.tls, path.join(runDirectory(), "tls"));
+    const dynamoDb = await startDynamoDb(network.hub.namespace, network.hub.ip, dev.table);
+    keyFile = kmsKeyFile();
+    kms = await startFakeKms(network.hub.namespace, network.hub.ip, dev.kmsKeyId, keyFile);
+    cluster = new VaultCluster({
+      vaultBinary,
+      tls,
+      tlsCertPath: dev.tlsCertFile,
+      tlsKeyPath: dev.tlsKeyFile,
+      serverName: dev.loadBalancerDnsName,
+      env: {
+        AWS_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+        AWS_KMS_ENDPOINT: kms.endpoint,
+        AWS_REGION: dev.region,
+        AWS_ACCESS_KEY_ID: "test-access-key",
+        AWS_SECRET_ACCESS_KEY: "test-secret-key",
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
+    }, network.nodes, dev.vaultHcl);
+  });
+
+  after(async function () {
+    await writer?.stop();
+    console.log(summary());
+  });
+
+  it("uses one vault.hcl for both stacks, and the health checks and failover figures the README gives", () => {
+    assert.equal(prod.vaultHcl, dev.vaultHcl);
+    assert.deepEqual(dev.healthCheck, { path: "/v1/sys/health?standbyok=true", matcher: "200" });
+    assert.deepEqual(prod.healthCheck, { path: "/v1/sys/health", matcher: "200" });
+    assert.equal(dev.failoverSeconds, worstCaseFailoverSeconds("unsealed"));
+    assert.equal(prod.failoverSeconds, worstCaseFailoverSeconds("active"));
+    assert.deepEqual([dev.failoverSeconds, prod.failoverSeconds, LOCK_HANDOVER_SECONDS], [20, 36, 16]);
+    assert.ok(dev.tls.server.dnsNames.includes(dev.loadBalancerDnsName), "clients verify the load balancer's name");
+  });
+
+  it("starts three nodes, none listening in the root namespace; before init each answers 501 and no health check passes", async function () {
+    this.timeout(60_000);
+    for (const node of cluster.nodes) cluster.start(node);
+    await Promise.all(cluster.nodes.map((node) => cluster.waitForHealth(node, 501, 30_000)));
+    observed.uninitialised = codes(await cluster.healthOfAll());
+    for (const stack of [dev, prod]) {
+      assert.deepEqual(await cluster.loadBalancerView(stack.healthCheck), { answers: [501, 501, 501], inService: [] }, stack.stack);
+    }
+    const rootListeners = run("ss", ["-Hltn"]).split("\n")
+      .filter((line) => new RegExp(`:(${VAULT_API_PORT}|${VAULT_CLUSTER_PORT})\\s`).test(line) && !/127\.0\.0\.1:|\[::1\]:/.test(line));
+    assert.deepEqual(rootListeners, []);
+  });
+
+  it("initialises with recovery keys; every node unseals itself through KMS, exactly one is active", async function () {
+    this.timeout(60_000);
+    const init = await cluster.call(cluster.nodes[0], "PUT", "sys/init", { body: { recovery_shares: 5, recovery_threshold: 3 } });
+    assert.deepEqual(init.keys, [], "auto-unseal: no unseal keys");
+    assert.equal(init.recovery_keys.length, 5);
+    rootToken = init.root_token;
+    const active = await cluster.waitForOneActive(30_000);
+    for (const node of cluster.nodes) {
+      const seal = await cluster.call(node, "GET", "sys/seal-status");
+      assert.deepEqual([seal.type, seal.initialized, seal.sealed, seal.recovery_seal], ["awskms", true, false, true], node.name);
+      const leader = await cluster.call(node, "GET", "sys/leader");
+      assert.deepEqual([leader.ha_enabled, leader.is_self, leader.leader_address], [true, node === active, apiAddress(active)], node.name);
+    }
+    // Standbys report in over the cluster port (8201) every few seconds: the active node then lists them.
+    const members = await waitFor("every node in sys/ha-status", async () => {
+      const status = await cluster.call(active, "GET", "sys/ha-status", { token: rootToken });
+      return status.nodes.length === NODE_COUNT ? status.nodes : undefined;
+    }, 15_000);
+    assert.deepEqual(
+      members.map((member: any) => [member.api_address, member.cluster_address, member.active_node]).sort(),
+      cluster.nodes.map((node) => [apiAddress(node), `https://${node.host.ip}:${VAULT_CLUSTER_PORT}`, node === active]).sort(),
+    );
+    const answers = await cluster.healthOfAll();
+    const standbyOk = await cluster.healthOfAll(dev.healthCheck.path);
+    assert.deepEqual(answers, cluster.nodes.map((node) => (node === active ? 200 : 429)));
+    assert.deepEqual(standbyOk, [200, 200, 200]);
+    observed.unsealed = codes(answers);
+    observed.unsealedStandbyOk = codes(standbyOk);
+    await cluster.call(active, "POST", `sys/mounts/${KV_MOUNT}`, { token: rootToken, body: { type: "kv" } });
+  });
+
+  it("refuses to start a node while KMS is unreachable (exit 1, the DescribeKey error); after KMS returns, a restart rejoins as standby", async function () {
+    this.timeout(90_000);
+    const active = await cluster.waitForOneActive(10_000);
+    const node = cluster.nodes.find((candidate) => candidate !== active)!;
+    await stopProcess(node.process!);
+    await stopProcess(kms.process);
+    const started = performance.now();
+    const vault = cluster.start(node);
+    const outcome = await waitFor(`${node.name} to exit or answer without KMS`, async () => {
+      if (vault.hasExited()) return { exit: await vault.exited };
+      const answer = await cluster.health(node);
+      return answer === "down" ? undefined : { health: answer };
+    }, 60_000);
+    const error = logTail(vault, 5).split("\n").find((line) => line.includes("KMS")) ?? "";
+    observed.kmsUnreachableStart = `${JSON.stringify(outcome)} after ${seconds(started)} s: ${error.trim()}`;
+    assert.deepEqual(outcome, { exit: 1 });
+    assert.match(error, /error fetching AWS KMS wrapping key information/);
+    assert.equal(await cluster.health(active), 200, "the running cluster does not need KMS");
+
+    kms = await startFakeKms(network.hub.namespace, network.hub.ip, dev.kmsKeyId, keyFile);
+    cluster.start(node);
+    await cluster.waitForHealth(node, 429, 30_000);
+  });
+
+  // Vault exits rather than start sealed without KMS (above), so the sealed node here is an active one sealed with sys/seal.
+  it("a sealed node answers 503: dev's check keeps the active node and the standby in service, prod's only the active one", async function () {
+    this.timeout(60_000);
+    const sealed = await cluster.waitForOneActive(10_000);
+    await cluster.call(sealed, "PUT", "sys/seal", { token: rootToken });
+    const answers = await waitFor("the sealed node at 503, another active, the third standby", async () => {
+      const current = await cluster.healthOfAll();
+      return current[cluster.nodes.indexOf(sealed)] === 503 && current.includes(200) && current.includes(429) ? current : undefined;
+    }, 30_000);
+    const [active, standby] = [200, 429].map((status) => cluster.nodes[answers.indexOf(status)].name);
+    const devView = await cluster.loadBalancerView(dev.healthCheck);
+    const prodView = await cluster.loadBalancerView(prod.healthCheck);
+    observed.sealed = `${codes(prodView.answers)} (standbyok: ${codes(devView.answers)}; ${sealed.name} sealed)`;
+    assert.deepEqual(devView.inService.sort(), [active, standby].sort());
+    assert.deepEqual(prodView.inService, [active]);
+    assert.equal(devView.answers[cluster.nodes.indexOf(sealed)], 503);
+
+    await restart(sealed);
+  });
+
+  it(`kill -9 of the active node, ${ROUNDS} times: another node answers 200 within the lock handover (${LOCK_HANDOVER_SECONDS} s) + ${ACTIVATION_MARGIN_SECONDS} s`, async function () {
+    this.timeout(ROUNDS * 60_000);
+    writer = new KvWriter(cluster, rootToken, KV_MOUNT);
+    writer.start();
+    const kills = await failOverRounds("SIGKILL");
+    const bound = LOCK_HANDOVER_SECONDS + ACTIVATION_MARGIN_SECONDS;
+    assert.ok(spread(kills.map((round) => round.seconds)).max <= bound, `slowest over ${bound} s: ${describeRounds(kills)}`);
+    // The lock outlives the killed leader by the TTL from its last renewal, which was at most one renew
+    // interval before the kill; 0.25 s covers the winning UpdateItem call and the log line after it.
+    const [earliest, latest] = [HA_LOCK_TIMING.ttlSeconds - LOCK_RENEW_SECONDS, LOCK_HANDOVER_SECONDS + 0.25];
+    for (const round of kills) {
+      assert.ok(round.lockSeconds >= earliest && round.lockSeconds <= latest, `lock taken outside [${earliest}, ${latest}] s: ${describeRounds(kills)}`);
+    }
+  });
+
+  it(`SIGTERM of the active node, ${ROUNDS} times: it releases the lock, so another node answers 200 without waiting for the TTL`, async function () {
+    this.timeout(ROUNDS * 60_000);
+    const stops = await failOverRounds("SIGTERM");
+    const bound = HA_LOCK_TIMING.ttlSeconds - LOCK_RENEW_SECONDS;
+    assert.ok(spread(stops.map((round) => round.seconds)).max < bound, `slowest not under ${bound} s, the earliest a held lock can expire: ${describeRounds(stops)}`);
+  });
+
+  it("every write Vault acknowledged during the failovers reads back", async function () {
+    this.timeout(60_000);
+    assert.ok(writer, "the writer ran during the failovers");
+    await writer.stop();
+    unreadableWrites = await writer.unreadable(await cluster.waitForOneActive(10_000));
+    assert.ok(writer.acknowledged.size > 0);
+    assert.deepEqual(unreadableWrites, []);
+  });
+
+  async function restart(node: VaultNode): Promise<void> {
+    await stopProcess(node.process!);
+    cluster.start(node);
+    await cluster.waitForHealth(node, 429, 30_000);
+  }
+
+  async function failOverRounds(signal: NodeJS.Signals): Promise<FailoverRound[]> {
+    const done: FailoverRound[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      done.push(await failOver(cluster, signal, (LOCK_HANDOVER_SECONDS + 10) * 1000));
+      rounds.push(done[done.length - 1]);
+    }
+    return done;
+  }
+
+  function summary(): string {
+    const perSignal = (["SIGKILL", "SIGTERM"] as const).map((signal) => {
+      const of = rounds.filter((round) => round.signal === signal);
+      if (of.length === 0) return `${signal}: not measured`;
+      const answered = spread(of.map((round) => round.seconds));
+      const locked = spread(of.map((round) => round.lockSeconds));
+      return `${signal} x${of.length} min/median/max ${fixed(answered.min)}/${fixed(answered.median)}/${fixed(answered.max)} s`
+        + ` (lock taken ${fixed(locked.min)}/${fixed(locked.median)}/${fixed(locked.max)} s)`;
+    });
+    const writes = writer
+      ? `${writer.acknowledged.size} acknowledged of ${writer.attempted} attempted (longest gap between acknowledgements ${fixed(writer.longestGapSeconds)} s),`
+        + ` ${unreadableWrites === undefined ? "not read back" : `${unreadableWrites.length} unreadable`}`
+      : "writer not run";
+    return [
+      `cluster summary: health ${Object.entries(observed).map(([state, value]) => `${state}=${value}`).join("; ")}`,
+      `failover ${perSignal.join("; ")}; program failoverSeconds dev ${dev?.failoverSeconds} s, prod ${prod?.failoverSeconds} s, lock handover ${LOCK_HANDOVER_SECONDS} s`,
+      `writes ${writes}; suite ${seconds(suiteStarted)} s`,
+    ].join("\n  ");
+  }
+});
+
+function apiAddress(node: VaultNode): string {
+  return `https://${node.host.ip}:${VAULT_API_PORT}`;
+}
+
+function codes(answers: HealthAnswer[]): string {
+  return answers.join("/");
+}
+
+function seconds(since: number): string {
+  return fixed((performance.now() - since) / 1000);
+}
+
+function fixed(value: number): string {
+  return value.toFixed(2);
+}
+
+function describeRounds(rounds: FailoverRound[]): string {
+  return rounds.map((round) => `${round.from}->${round.to} ${fixed(round.seconds)} s (lock ${fixed(round.lockSeconds)} s)`).join(", ");
+}

@@ -1,0 +1,100 @@
+/**
+ * The AWS services a Vault node talks to, emulated in the hub namespace: DynamoDB (dynalite, storage
+ * and HA lock) and KMS (the stand-in in fakeKms.ts, auto-unseal). Both speak AWS's JSON protocol
+ * over plain HTTP; the nodes find them through the SDKs' endpoint environment variables.
+ */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
+
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
+const DYNAMODB_PORT = 8000;
+const KMS_PORT = 4000;
+
+/** The table as the program declares it (`aws:dynamodb/table:Table` inputs), plus its name. */
+export interface TableSchema {
+  name: string;
+  hashKey: string;
+  rangeKey: string;
+  attributes: Array<{ name: string; type: string }>;
+  billingMode: string;
+}
+
+export interface Emulator {
+  /** What the nodes put in AWS_DYNAMODB_ENDPOINT or AWS_KMS_ENDPOINT. */
+  endpoint: string;
+  process: ManagedProcess;
+}
+
+/** One AWS JSON-protocol call; resolves with the status and parsed body. Signatures are made up: emulators do not check them. */
+export function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<{ status: number; body: any }> {
+  const payload = JSON.stringify(body);
+  const headers = {
+    "Content-Type": `application/x-amz-json-${protocolVersion}`,
+    "X-Amz-Target": target,
+    "X-Amz-Date": new Date().toISOString().replace(/[-:]|\.\d+/g, ""),
+    Authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/service/aws4_request, SignedHeaders=host, Signature=0",
+  };
+  return new Promise((resolve, reject) => {
+    const request = http.request(endpoint, { method: "POST", headers, timeout: 5_000 }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => { text += chunk; });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text === "" ? undefined : JSON.parse(text) }));
+    });
+    request.on("timeout", () => request.destroy(new Error(`${target} at ${endpoint} timed out`)));
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+/**
+ * dynalite in the hub namespace, with the table created beforehand as the program declares it: in
+ * production Vault finds the program's table, it never creates one of its own.
+ */
+export async function startDynamoDb(namespace: string, ip: string, table: TableSchema): Promise<Emulator> {
+  const dynalite = startProcess("dynalite", path.join(PROJECT_ROOT, "node_modules/.bin/dynalite"), [
+    "--host", ip, "--port", String(DYNAMODB_PORT), "--createTableMs", "0",
+  ], { netns: namespace });
+  const endpoint = `http://${ip}:${DYNAMODB_PORT}`;
+  await waitFor("dynalite to accept CreateTable", async () => {
+    if (dynalite.hasExited()) throw new Error(`dynalite exited; see ${dynalite.logFile}`);
+    const created = await awsJsonCall(endpoint, "DynamoDB_20120810.CreateTable", "1.0", {
+      TableName: table.name,
+      AttributeDefinitions: table.attributes.map((attribute) => ({ AttributeName: attribute.name, AttributeType: attribute.type })),
+      KeySchema: [{ AttributeName: table.hashKey, KeyType: "HASH" }, { AttributeName: table.rangeKey, KeyType: "RANGE" }],
+      BillingMode: table.billingMode,
+    });
+    if (created.status !== 200) throw new Error(`CreateTable answered ${created.status} ${JSON.stringify(created.body)}`);
+    return true;
+  }, 15_000);
+  await waitFor("the table to become ACTIVE", async () => {
+    const described = await awsJsonCall(endpoint, "DynamoDB_20120810.DescribeTable", "1.0", { TableName: table.name });
+    return described.body?.Table?.TableStatus === "ACTIVE" ? true : undefined;
+  }, 5_000);
+  return { endpoint, process: dynalite };
+}
+
+/** Fresh key material for the KMS stand-in, in a file, so that restarts of it keep the key. */
+export function kmsKeyFile(): string {
+  const file = path.join(runDirectory(), "kms-key.bin");
+  fs.writeFileSync(file, randomBytes(32), { mode: 0o600 });
+  return file;
+}
+
+/** Starts the KMS stand-in in the hub namespace and waits (bounded) until it describes the key. */
+export async function startFakeKms(namespace: string, ip: string, keyId: string, keyFile: string): Promise<Emulator> {
+  const kms = startProcess("fake-kms", process.execPath, [
+    "-r", "ts-node/register/transpile-only", path.join(__dirname, "fakeKms.ts"),
+    "--host", ip, "--port", String(KMS_PORT), "--key-id", keyId, "--key-file", keyFile,
+  ], { netns: namespace, cwd: PROJECT_ROOT });
+  const endpoint = `http://${ip}:${KMS_PORT}`;
+  await waitFor("the KMS stand-in to describe the seal key", async () => {
+    if (kms.hasExited()) throw new Error(`the KMS stand-in exited; see ${kms.logFile}`);
+    const described = await awsJsonCall(endpoint, "TrentService.DescribeKey", "1.1", { KeyId: keyId });
+    return described.body?.KeyMetadata?.KeyId === keyId ? true : undefined;
+  }, 15_000);
+  return { endpoint, process: kms };
+}
