@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { isVaultDuration } from "./acl/duration";
 import { PolicyError } from "./acl/policy";
-import { ConsumerPolicy, consumerPolicy, POLICY_DIR } from "./components/vault/policies";
+import { ConsumerPolicy, consumerPolicy, POLICY_DIR, RESERVED_POLICY_NAMES } from "./components/vault/policies";
 
 export const PROJECT = "vault-platform";
 
@@ -351,9 +351,20 @@ export function parseConfig(raw: RawConfig, { env = process.env, policyDir = POL
 function loadConsumerPolicies(consumers: ConsumerConfig[], policyDir: string): Record<string, ConsumerPolicy> {
   const problems: string[] = [];
   const policies: Record<string, ConsumerPolicy> = {};
+  const firstByName = new Map<string, { policy: ConsumerPolicy; where: string }>();
   consumers.forEach((consumer, index) => {
+    const where = `${PROJECT}:consumers[${index}]`;
     try {
-      policies[consumer.name] = consumerPolicy(consumer.policy, consumer.name, policyDir);
+      const policy = consumerPolicy(consumer.policy, consumer.name, policyDir);
+      policies[consumer.name] = policy;
+      if (RESERVED_POLICY_NAMES.includes(policy.name)) {
+        problems.push(`${where}.policy "${policy.name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}) and cannot be consumer ${consumer.name}'s policy; give the file another name`);
+      }
+      const first = firstByName.get(policy.name);
+      if (first === undefined) firstByName.set(policy.name, { policy, where });
+      else if (first.policy.text !== policy.text) {
+        problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file} for ${consumer.name}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
+      }
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
       problems.push(`${PROJECT}:consumers[${index}].policy ${error.message}`);

@@ -24,7 +24,7 @@ const PATH_KEYS = [
 const TOP_LEVEL_KEYS = ["name", "path"];
 
 /** Vault's ACL templating (sdk/helper/identitytpl): `{{identity.entity.id}}`, `{{identity.groups.names.x.id}}`, ... */
-export const IDENTITY_TEMPLATE = /\{\{[^}]*\}\}/;
+const IDENTITY_TEMPLATE = /\{\{[^}]*\}\}/;
 
 export type ParameterRules = Record<string, unknown[]>;
 
@@ -63,10 +63,10 @@ export interface Policy {
   rules: PathRule[];
 }
 
-/** A policy that Vault would refuse, or that breaks this project's rules, with source and line. */
+/** A policy that Vault would refuse, or that breaks this project's rules, with source and line (0: the whole file). */
 export class PolicyError extends Error {
   constructor(readonly source: string, readonly line: number, readonly detail: string) {
-    super(`${source}:${line}: ${detail}`);
+    super(`${source}${line > 0 ? `:${line}` : ""}: ${detail}`);
     this.name = "PolicyError";
   }
 }

@@ -6,26 +6,32 @@ import { ConfigError, parseConfig } from "../config";
 import { availablePolicies, POLICY_DIR, readPolicyFile } from "../components/vault/policies";
 import { parsePolicy } from "../acl";
 import { devWithVault, encodeConfig } from "./fixtures";
+import { Config } from "./invalidConfigs";
 import { BROKEN_POLICIES } from "./policyCorpus";
 
-/** A policies/ copy with kes.hcl replaced by `text`. */
-function policyDirWithKes(text: string): string {
+/** A policies/ copy with these files written over it (name -> text). */
+function policyDirWith(files: Record<string, string>): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-policies-")), "policies");
   fs.mkdirSync(dir);
   for (const file of fs.readdirSync(POLICY_DIR)) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-  fs.writeFileSync(path.join(dir, "kes.hcl"), text);
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }
 
-function failureFor(kesPolicy: string): string {
+/** The one ConfigError message for the dev declarations, changed by `mutate`, with these policy files. */
+function configFailure(files: Record<string, string>, mutate: (config: Config) => void = () => undefined): string {
+  const config = devWithVault();
+  mutate(config);
   try {
-    parseConfig(encodeConfig(devWithVault()), { env: {}, policyDir: policyDirWithKes(kesPolicy) });
+    parseConfig(encodeConfig(config), { env: {}, policyDir: policyDirWith(files) });
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
     return error.message;
   }
-  assert.fail("the broken policy was accepted");
+  assert.fail("the configuration was accepted");
 }
+
+const failureFor = (kesPolicy: string) => configFailure({ "kes.hcl": kesPolicy });
 
 
 describe("policy files", () => {
@@ -36,6 +42,40 @@ describe("policy files", () => {
       assert.match(failure, /^vault-platform:consumers\[1\]\.policy policies\/kes\.hcl:\d+/);
     });
   }
+
+  describe("policy names", () => {
+    const kesPolicy = (policy: string) => (config: Config) => {
+      config["vault-platform:consumers"].find((consumer: { name: string }) => consumer.name === "kes").policy = policy;
+    };
+    const tenant = (name: string, policy: string) => (config: Config) => {
+      const kes = config["vault-platform:consumers"].find((consumer: { name: string }) => consumer.name === "kes");
+      config["vault-platform:consumers"].push({ ...kes, name, policy, client: undefined, expect: undefined });
+    };
+
+    it("refuses a consumer that takes the provisioner's policy", () => {
+      assert.match(configFailure({}, kesPolicy("provisioner")), /^vault-platform:consumers\[1\]\.policy "provisioner" is reserved .* cannot be consumer kes's policy/);
+    });
+
+    it("refuses a policies/default.hcl, which would rewrite the policy every token carries", () => {
+      assert.match(configFailure({ "default.hcl": 'path "kv/*" { capabilities = ["read"] }\n' }, kesPolicy("default")), /^vault-platform:consumers\[1\]\.policy "default" is reserved/);
+    });
+
+    it("refuses a second, different source for one policy name, naming both files", () => {
+      const failure = configFailure({ "tenant-acme.hcl": 'path "kv/*" { capabilities = ["read"] }\n' }, (config) => {
+        tenant("acme", "tenant")(config);
+        tenant("acme-admin", "tenant-acme")(config);
+      });
+      assert.match(failure, /^vault-platform:consumers\[4\]\.policy would upload Vault policy "tenant-acme" from policies\/tenant-acme\.hcl for acme-admin, but vault-platform:consumers\[3\]\.policy uploads a different "tenant-acme" from policies\/tenant\.hcl/);
+    });
+
+    it("lets consumers share one policy file that is not a template", () => {
+      const config = devWithVault();
+      tenant("apisix-2", "apisix")(config);
+      const parsed = parseConfig(encodeConfig(config), { env: {} });
+      assert.equal(parsed.consumerPolicies["apisix-2"].name, "apisix");
+      assert.equal(parsed.consumerPolicies.apisix.name, "apisix");
+    });
+  });
 
   it("every committed policy parses", () => {
     assert.deepEqual(availablePolicies(), ["apisix", "kes", "my-app", "provisioner", "tenant"]);

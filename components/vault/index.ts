@@ -31,7 +31,7 @@ export interface KesKeystoreSettings {
 
 const APISIX_TIMEOUT_SECONDS = 10;
 
-/** Each distinct policy once, in consumer order. */
+/** Each distinct policy once, in consumer order (config parsing refuses one name with two different texts). */
 export function uniquePolicies(policies: ConsumerPolicy[]): ConsumerPolicy[] {
   return [...new Map(policies.map((policy) => [policy.name, policy])).values()];
 }

@@ -27,6 +27,13 @@ export interface ConsumerPolicy {
   parsed: Policy;
 }
 
+/**
+ * Policy names a consumer may not take: Vault's own (`default` is attached to every token, `root` and the
+ * Enterprise `response-wrapping` / `control-group` are built in) and the provisioner's, whose power a
+ * consumer would otherwise get or could rewrite.
+ */
+export const RESERVED_POLICY_NAMES = ["default", "root", "provisioner", "response-wrapping", "control-group"];
+
 /** The policy files available in `dir`, by name without ".hcl". */
 export function availablePolicies(dir = POLICY_DIR): string[] {
   return fs.readdirSync(dir).filter((file) => file.endsWith(".hcl")).map((file) => file.slice(0, -4)).sort();
@@ -37,7 +44,8 @@ export function readPolicyFile(policy: string, dir = POLICY_DIR): { file: string
   const file = path.join(dir, `${policy}.hcl`);
   const relative = path.relative(path.dirname(dir), file);
   if (!fs.existsSync(file)) {
-    throw new PolicyError(relative, 0, `no such policy file; available: ${availablePolicies(dir).join(", ") || "none"}`);
+    const choices = availablePolicies(dir).filter((name) => !RESERVED_POLICY_NAMES.includes(name));
+    throw new PolicyError(relative, 0, `no such policy file; available: ${choices.join(", ") || "none"}`);
   }
   return { file: relative, text: fs.readFileSync(file, "utf8") };
 }
