@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
+import { JsonResponse, jsonRequest } from "./jsonHttp";
 import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
@@ -29,25 +29,13 @@ export interface Emulator {
 }
 
 /** One AWS JSON-protocol call; resolves with the status and parsed body. Signatures are made up: emulators do not check them. */
-export function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<{ status: number; body: any }> {
-  const payload = JSON.stringify(body);
+export function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<JsonResponse> {
   const headers = {
-    "Content-Type": `application/x-amz-json-${protocolVersion}`,
     "X-Amz-Target": target,
     "X-Amz-Date": new Date().toISOString().replace(/[-:]|\.\d+/g, ""),
     Authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/service/aws4_request, SignedHeaders=host, Signature=0",
   };
-  return new Promise((resolve, reject) => {
-    const request = http.request(endpoint, { method: "POST", headers, timeout: 5_000 }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => { text += chunk; });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text === "" ? undefined : JSON.parse(text) }));
-    });
-    request.on("timeout", () => request.destroy(new Error(`${target} at ${endpoint} timed out`)));
-    request.on("error", reject);
-    request.end(payload);
-  });
+  return jsonRequest(new URL(endpoint), { method: "POST", headers, body, contentType: `application/x-amz-json-${protocolVersion}`, timeoutMs: 5_000 });
 }
 
 /**

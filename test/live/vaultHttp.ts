@@ -1,11 +1,7 @@
 /** A minimal Vault HTTP API client for the live suites: status codes are answers, not errors. */
-import * as http from "http";
-import * as https from "https";
+import { JsonResponse, jsonRequest } from "./jsonHttp";
 
-export interface VaultResponse {
-  status: number;
-  body: any;
-}
+export type VaultResponse = JsonResponse;
 
 export interface VaultEndpoint {
   /** e.g. http://127.0.0.1:8200 or https://10.213.0.11:8200 */
@@ -28,29 +24,9 @@ export function vaultRequest(
   options: { token?: string; body?: unknown; timeoutMs?: number } = {},
 ): Promise<VaultResponse> {
   const url = new URL(apiPath.startsWith("/v1/") ? apiPath : `/v1/${apiPath.replace(/^\/+/, "")}`, endpoint.address);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = {};
-  if (options.token) headers["X-Vault-Token"] = options.token;
-  if (payload !== undefined) headers["Content-Type"] = "application/json";
-  const transport = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(url, { method, headers, ca: endpoint.caCertificate, servername: endpoint.servername, timeout: options.timeoutMs ?? 10_000, agent: false }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => { text += chunk; });
-      response.on("end", () => {
-        let body: any = text;
-        try {
-          body = text === "" ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON (e.g. a proxy error page): keep the text for the message.
-        }
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
-    request.on("timeout", () => request.destroy(Object.assign(new Error(`${method} ${url.href} timed out`), { code: "ETIMEDOUT" })));
-    request.on("error", reject);
-    request.end(payload);
+  return jsonRequest(url, {
+    method, body: options.body, timeoutMs: options.timeoutMs ?? 10_000, ca: endpoint.caCertificate, servername: endpoint.servername,
+    headers: options.token ? { "X-Vault-Token": options.token } : {},
   });
 }
 
