@@ -98,7 +98,13 @@ export const MOCKS: pulumi.runtime.Mocks = {
 /** The config of a stack file as Pulumi hands it to the program: objects JSON-encoded. */
 export function stackFileConfig(file: string): RawConfig {
   if (!fs.existsSync(file)) throw new ConfigError(`no stack file ${file}; create it or pick another --stack`);
-  const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+  let document: { config?: Record<string, unknown> } | undefined;
+  try {
+    document = yaml.load(fs.readFileSync(file, "utf8")) as typeof document;
+  } catch (error) {
+    if (!(error instanceof yaml.YAMLException)) throw error;
+    throw new ConfigError(`${file} is not valid YAML: ${error.reason} at line ${error.mark.line + 1}; fix the file`);
+  }
   return encodeConfig(document?.config ?? {});
 }
 

@@ -1,47 +1,79 @@
 /**
- * `npm run plan -- --stack <name> [--format markdown] [--dir <directory of Pulumi.<name>.yaml>]`: runs the
- * real program under Pulumi's mock runtime with that stack's config (policies always from this project's
- * policies/) and prints the offline plan. Exit 0 when the verdict
- * is clean, 1 when an access check fails, 2 when the configuration itself is invalid.
+ * `npm run plan -- --stack <name> [--format text|markdown] [--dir <directory of Pulumi.<name>.yaml>]`: runs
+ * the real program under Pulumi's mock runtime with that stack's config (policies always from this
+ * project's policies/) and prints the offline plan. Exit 0 when the verdict is clean, 1 when an access
+ * check fails, 2 when the command line or the configuration itself is invalid (one line naming the
+ * problem and the fix; with --format markdown, a Markdown body too, for the pull-request comment).
  */
 import * as path from "path";
 import { parseArgs } from "util";
 import { verifyAccess } from "../access";
 import { ConfigError, parseConfig, PROJECT } from "../config";
-import { renderPlan } from "../offline/plan";
+import { PlanFormat, renderPlan } from "../offline/plan";
 import { ROOT, runProgram, stackFileConfig } from "../offline/runtime";
 
+const USAGE = "npm run plan -- --stack <name> [--format text|markdown] [--dir <directory of Pulumi.<name>.yaml>]";
+const FORMATS: PlanFormat[] = ["text", "markdown"];
+/** Stands in for the provisioning token only when the plan itself turned the Vault layer on. */
 const PLACEHOLDER_TOKEN = "hvs.offline-plan-placeholder";
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "dev" },
-      format: { type: "string", default: "text" },
-      dir: { type: "string", default: ROOT },
-    },
-  });
-  const format = values.format === "markdown" ? "markdown" : "text";
-  const raw = stackFileConfig(path.join(values.dir!, `Pulumi.${values.stack}.yaml`));
-  const notes = ["Computed values (ARNs, IDs, DNS names, certificates, tokens) are placeholders from the mock runtime, not AWS or Vault."];
-  const vaultSettings = JSON.parse(raw[`${PROJECT}:vault`] ?? "{}");
-  if (!vaultSettings.configure) {
-    raw[`${PROJECT}:vault`] = JSON.stringify({ ...vaultSettings, configure: true });
-    notes.push("vault.configure is false in this stack; the plan shows the Vault layer as it will be once it is turned on.");
-  }
-  const env = { VAULT_TOKEN: process.env.VAULT_TOKEN ?? PLACEHOLDER_TOKEN };
-  const config = parseConfig(raw, { env });
-  const report = verifyAccess(config);
-  const { registrations } = await runProgram(raw, values.stack!, env, { enforceAccess: false });
-  process.stdout.write(renderPlan({ stack: values.stack!, registrations, report, notes }, format));
-  return report.problems.length === 0 ? 0 : 1;
+export interface PlanResult {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
-main().then((code) => { process.exitCode = code; }, (error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 2;
-    return;
+/** The whole command, in process: arguments and environment in, what it prints and its exit code out. */
+export async function runPlan(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<PlanResult> {
+  let format: PlanFormat = "text";
+  let stack = "dev";
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" }, dir: { type: "string", default: ROOT } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (!FORMATS.includes(values.format as PlanFormat)) throw new ConfigError(`plan: unknown --format "${values.format}"; use ${FORMATS.join(" or ")}`);
+    format = values.format as PlanFormat;
+    stack = values.stack!;
+    const raw = stackFileConfig(path.join(values.dir!, `Pulumi.${stack}.yaml`));
+    const notes = ["Computed values (ARNs, IDs, DNS names, certificates, tokens) are placeholders from the mock runtime, not AWS or Vault."];
+    const programEnv: NodeJS.ProcessEnv = { VAULT_TOKEN: env.VAULT_TOKEN };
+    const vaultSettings = JSON.parse(raw[`${PROJECT}:vault`] ?? "{}");
+    if (!vaultSettings.configure) {
+      raw[`${PROJECT}:vault`] = JSON.stringify({ ...vaultSettings, configure: true });
+      programEnv.VAULT_TOKEN ??= PLACEHOLDER_TOKEN;
+      notes.push("vault.configure is false in this stack; the plan shows the Vault layer as it will be once it is turned on.");
+    }
+    const report = verifyAccess(parseConfig(raw, { env: programEnv }));
+    const { registrations } = await runProgram(raw, stack, programEnv, { enforceAccess: false });
+    return { code: report.problems.length === 0 ? 0 : 1, stdout: renderPlan({ stack, registrations, report, notes }, format), stderr: "" };
+  } catch (error) {
+    const message = invalidInput(error);
+    if (message === undefined) throw error;
+    const stdout = format === "markdown" ? `# Offline plan: stack \`${stack}\`\n\n**Invalid configuration**: nothing was planned.\n\n\`\`\`\n${message}\n\`\`\`\n` : "";
+    return { code: 2, stdout, stderr: `${message}\n` };
   }
-  throw error;
-});
+}
+
+/** The one-line message for bad input (command line, stack file, config), or undefined for a real failure. */
+function invalidInput(error: unknown): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  const code = (error as { code?: string }).code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return `plan: ${(error as Error).message.split("\n")[0]}; usage: ${USAGE}`;
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    return `plan: ${(error as Error).message.split("\n")[0]}; options go after "--", e.g. npm run plan -- --stack dev`;
+  }
+  return undefined;
+}
+
+if (require.main === module) {
+  runPlan(process.argv.slice(2)).then((result) => {
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.code;
+  });
+}

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
@@ -10,6 +9,7 @@ import { parseConfig, PlatformConfig } from "../config";
 import { POLICY_DIR } from "../components/vault/policies";
 import { minimalPolicy } from "../offline/plan";
 import { ROOT, runProgram } from "../offline/runtime";
+import { runPlan } from "../scripts/plan";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { Config } from "./invalidConfigs";
 
@@ -169,11 +169,16 @@ describe("access: provisioner coverage", () => {
 });
 
 describe("access: npm run plan", () => {
-  const plan = (args: string[]) => spawnSync("npx", ["ts-node", "--transpile-only", path.join(ROOT, "scripts/plan.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+  const plan = (args: string[], env: NodeJS.ProcessEnv = {}) => runPlan(args, env);
+  const stackDir = (files: Record<string, string>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-plan-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  };
 
-  it("prints a clean plan for dev and exits 0", () => {
-    const result = plan(["--stack", "dev"]);
-    assert.equal(result.status, 0, result.stderr);
+  it("prints a clean plan for dev and exits 0", async () => {
+    const result = await plan(["--stack", "dev"]);
+    assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Verdict: CLEAN$/m);
     assert.match(result.stdout, /placeholders from the mock runtime/);
     assert.match(result.stdout, /^\d+ resources in \d+ components$/m);
@@ -182,30 +187,61 @@ describe("access: npm run plan", () => {
     assert.match(result.stdout, /path "auth\/token\/create" \{/);
   });
 
-  it("writes Markdown for a pull-request comment", () => {
-    const result = plan(["--stack", "dev", "--format", "markdown"]);
-    assert.equal(result.status, 0, result.stderr);
+  it("writes Markdown for a pull-request comment", async () => {
+    const result = await plan(["--stack", "dev", "--format", "markdown"]);
+    assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^# Offline plan: stack `dev`$/m);
     assert.match(result.stdout, /^\| path \| apisix \| kes \| my-app \|$/m);
     assert.match(result.stdout, /^```hcl$/m);
   });
 
-  it("fails on a broken copy, listing each problem", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-plan-"));
+  it("fails on a broken copy, listing each problem", async () => {
     const document = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     document.config["vault-platform:consumers"][0].expect.allow.push("update kv/apisix/consumer/jack/jwt-auth");
-    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), yaml.dump(document));
-    const result = plan(["--stack", "dev", "--dir", dir]);
-    assert.equal(result.status, 1);
+    const result = await plan(["--stack", "dev", "--dir", stackDir({ "Pulumi.dev.yaml": yaml.dump(document) })]);
+    assert.equal(result.code, 1);
     assert.match(result.stdout, /^Verdict: FAILED \(1 problem\)$/m);
     assert.match(result.stdout, /apisix: expected "update kv\/apisix\/consumer\/jack\/jwt-auth" to be allowed/);
   });
 
-  it("exits 2 with the config error for an invalid stack", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-plan-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  aws:region: eu-west-1\n  vault-platform:cluster:\n    nodeCount: 1\n");
-    const result = plan(["--stack", "bad", "--dir", dir]);
-    assert.equal(result.status, 2);
+  it("exits 2 with the config error for an invalid stack", async () => {
+    const dir = stackDir({ "Pulumi.bad.yaml": "config:\n  aws:region: eu-west-1\n  vault-platform:cluster:\n    nodeCount: 1\n" });
+    const result = await plan(["--stack", "bad", "--dir", dir]);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /vault-platform:cluster\.nodeCount must be at least 2 for HA \(got 1\)/);
+  });
+
+  for (const [title, args, files, message] of [
+    ["an unknown option", ["--stak", "dev"], {}, /^plan: Unknown option '--stak'.*; usage: npm run plan -- --stack <name>/],
+    ["a missing '--' (npm swallowed --stack, the name arrives alone)", ["dev"], {}, /^plan: Unexpected argument 'dev'.*; options go after "--", e.g\. npm run plan -- --stack dev$/],
+    ["an unknown --format", ["--format", "html"], {}, /^plan: unknown --format "html"; use text or markdown$/],
+    ["a stack file with bad YAML", ["--stack", "broken", "--dir", "@dir"], { "Pulumi.broken.yaml": "config:\n  aws:region: [eu-west-1\n" }, /Pulumi\.broken\.yaml is not valid YAML: .* at line \d+; fix the file$/],
+  ] as const) {
+    it(`exits 2 with one line for ${title}`, async () => {
+      const dir = stackDir(files);
+      const result = await plan(args.map((arg) => (arg === "@dir" ? dir : arg)));
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+      assert.match(result.stderr.trim(), message);
+      assert.equal(result.stdout, "");
+    });
+  }
+
+  it("fails like the program when the stack turns the Vault layer on without a token", async () => {
+    const document = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    document.config["vault-platform:vault"] = { configure: true };
+    const dir = stackDir({ "Pulumi.dev.yaml": yaml.dump(document) });
+    const withoutToken = await plan(["--stack", "dev", "--dir", dir]);
+    assert.equal(withoutToken.code, 2);
+    assert.match(withoutToken.stderr, /vault-platform:vaultToken/);
+    assert.equal((await plan(["--stack", "dev", "--dir", dir], { VAULT_TOKEN: "hvs.a-real-one" })).code, 0);
+  });
+
+  it("still writes a Markdown body when it fails, for the pull-request comment", async () => {
+    const result = await plan(["--stack", "nope", "--format", "markdown"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stdout, /^# Offline plan: stack `nope`$/m);
+    assert.match(result.stdout, /\*\*Invalid configuration\*\*/);
+    assert.match(result.stdout, /no stack file .*Pulumi\.nope\.yaml/);
   });
 });
