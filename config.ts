@@ -331,7 +331,7 @@ export function parseConfig(raw: RawConfig, { env = process.env, policyDir = POL
     const schema = key !== "cluster" ? SCHEMAS[key] : isDisabled(value) ? disabledClusterSchema : clusterSchema;
     const result = schema.safeParse(value, { reportInput: true, error: defaultIssueText });
     if (result.success) parsed[key] = result.data;
-    else problems.push(...firstIssuePerPath(result.error.issues).map((issue) => describeIssue(key, issue)));
+    else problems.push(...firstIssuePerPath(result.error.issues).map((issue) => describeIssue(key, issue, value)));
   }
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 
@@ -353,21 +353,21 @@ function loadConsumerPolicies(consumers: ConsumerConfig[], policyDir: string): R
   const policies: Record<string, ConsumerPolicy> = {};
   const firstByName = new Map<string, { policy: ConsumerPolicy; where: string }>();
   consumers.forEach((consumer, index) => {
-    const where = `${PROJECT}:consumers[${index}]`;
+    const where = consumerKey(index, consumer.name);
     try {
       const policy = consumerPolicy(consumer.policy, consumer.name, policyDir);
       policies[consumer.name] = policy;
       if (RESERVED_POLICY_NAMES.includes(policy.name)) {
-        problems.push(`${where}.policy "${policy.name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}) and cannot be consumer ${consumer.name}'s policy; give the file another name`);
+        problems.push(`${where}.policy "${policy.name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}) and cannot be a consumer's policy; give the file another name`);
       }
       const first = firstByName.get(policy.name);
       if (first === undefined) firstByName.set(policy.name, { policy, where });
       else if (first.policy.text !== policy.text) {
-        problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file} for ${consumer.name}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
+        problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
       }
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
-      problems.push(`${PROJECT}:consumers[${index}].policy ${error.message}`);
+      problems.push(`${where}.policy ${error.message}`);
     }
   });
   if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));
@@ -399,10 +399,10 @@ function checkCrossKeyRules(config: PlatformConfig): void {
   const mountByPath = new Map(mounts.map((mount) => [mount.path, mount]));
   consumers.forEach((consumer, index) => {
     if (consumer.kubernetes && !kubernetes.enabled) {
-      problems.push(`${PROJECT}:consumers[${index}].kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
+      problems.push(`${consumerKey(index, consumer.name)}.kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
     }
     if (consumer.client && !mountByPath.has(consumer.client.mount)) {
-      problems.push(`${PROJECT}:consumers[${index}].client.mount "${consumer.client.mount}" is not a declared mount; add it to ${PROJECT}:mounts`);
+      problems.push(`${consumerKey(index, consumer.name)}.client.mount "${consumer.client.mount}" is not a declared mount; add it to ${PROJECT}:mounts`);
     }
   });
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
@@ -427,8 +427,17 @@ function firstIssuePerPath(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   });
 }
 
-function describeIssue(rootKey: string, issue: z.core.$ZodIssue): string {
-  const location = `${PROJECT}:${rootKey}${issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("")}`;
+/** `vault-platform:consumers[2] (billing)`: the index says where in the list, the name says who. */
+function consumerKey(index: number, name: unknown): string {
+  return `${PROJECT}:consumers[${index}]${typeof name === "string" && name !== "" ? ` (${name})` : ""}`;
+}
+
+function describeIssue(rootKey: string, issue: z.core.$ZodIssue, value: unknown): string {
+  const [first, ...rest] = issue.path;
+  const consumer = rootKey === "consumers" && typeof first === "number" && Array.isArray(value) ? value[first] : undefined;
+  const start = consumer !== undefined ? consumerKey(first as number, (consumer as { name?: unknown }).name) : `${PROJECT}:${rootKey}`;
+  const parts = consumer !== undefined ? rest : issue.path;
+  const location = `${start}${parts.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("")}`;
   return `${location} ${issue.message}${gotSuffix(issue)}`;
 }
 

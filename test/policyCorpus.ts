@@ -3,7 +3,7 @@
  * and the live suite checks that Vault refuses the same texts (after ${name} is substituted).
  */
 export const BROKEN_POLICIES: Array<[title: string, text: string, message: RegExp]> = [
-  ["an unknown capability", '# tenant\npath "kv/${name}/*" {\n  capabilities = ["read", "write"]\n}\n', /^vault-platform:consumers\[1\]\.policy policies\/kes\.hcl:2: path "kv\/kes\/\*": invalid capability "write"/],
+  ["an unknown capability", '# tenant\npath "kv/${name}/*" {\n  capabilities = ["read", "write"]\n}\n', /^vault-platform:consumers\[1\] \(kes\)\.policy policies\/kes\.hcl:2: path "kv\/kes\/\*": invalid capability "write"/],
   ["'+*'", 'path "kv/+*" {\n  capabilities = ["read"]\n}\n', /policies\/kes\.hcl:1: path "kv\/\+\*": invalid use of wildcards \('\+\*' is forbidden\)/],
   ["a '*' before the end", '\n\npath "kv/*/keys" {\n  capabilities = ["read"]\n}\n', /policies\/kes\.hcl:3: path "kv\/\*\/keys": '\*' is only allowed as the last character/],
   ["an unknown key in a path", 'path "kv/a" {\n  capabilities = ["read"]\n  capability = ["list"]\n}\n', /policies\/kes\.hcl:1: path "kv\/a": unknown key "capability"/],

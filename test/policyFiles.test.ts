@@ -39,7 +39,7 @@ describe("policy files", () => {
     it(`rejects ${title}, naming the file and line`, () => {
       const failure = failureFor(text);
       assert.match(failure, message);
-      assert.match(failure, /^vault-platform:consumers\[1\]\.policy policies\/kes\.hcl:\d+/);
+      assert.match(failure, /^vault-platform:consumers\[1\] \(kes\)\.policy policies\/kes\.hcl:\d+/);
     });
   }
 
@@ -53,11 +53,11 @@ describe("policy files", () => {
     };
 
     it("refuses a consumer that takes the provisioner's policy", () => {
-      assert.match(configFailure({}, kesPolicy("provisioner")), /^vault-platform:consumers\[1\]\.policy "provisioner" is reserved .* cannot be consumer kes's policy/);
+      assert.match(configFailure({}, kesPolicy("provisioner")), /^vault-platform:consumers\[1\] \(kes\)\.policy "provisioner" is reserved .* cannot be a consumer's policy/);
     });
 
     it("refuses a policies/default.hcl, which would rewrite the policy every token carries", () => {
-      assert.match(configFailure({ "default.hcl": 'path "kv/*" { capabilities = ["read"] }\n' }, kesPolicy("default")), /^vault-platform:consumers\[1\]\.policy "default" is reserved/);
+      assert.match(configFailure({ "default.hcl": 'path "kv/*" { capabilities = ["read"] }\n' }, kesPolicy("default")), /^vault-platform:consumers\[1\] \(kes\)\.policy "default" is reserved/);
     });
 
     it("refuses a second, different source for one policy name, naming both files", () => {
@@ -65,7 +65,7 @@ describe("policy files", () => {
         tenant("acme", "tenant")(config);
         tenant("acme-admin", "tenant-acme")(config);
       });
-      assert.match(failure, /^vault-platform:consumers\[4\]\.policy would upload Vault policy "tenant-acme" from policies\/tenant-acme\.hcl for acme-admin, but vault-platform:consumers\[3\]\.policy uploads a different "tenant-acme" from policies\/tenant\.hcl/);
+      assert.match(failure, /^vault-platform:consumers\[4\] \(acme-admin\)\.policy would upload Vault policy "tenant-acme" from policies\/tenant-acme\.hcl, but vault-platform:consumers\[3\] \(acme\)\.policy uploads a different "tenant-acme" from policies\/tenant\.hcl/);
     });
 
     it("lets consumers share one policy file that is not a template", () => {
