@@ -1,5 +1,5 @@
 /**
- * The binaries the live suites and `npm start` run, found or built from Go modules.
+ * The binaries the live suites run, found or built from Go modules.
  *
  * Each tool is a small wrapper module of ours under tools/ (go.mod and go.sum committed) that pins
  * the upstream module; it is built once per machine into a cache folder outside the repo and rebuilt
@@ -16,7 +16,7 @@ import * as path from "path";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
-export interface GoTool {
+interface GoTool {
   /** The binary's name, on PATH and in the cache. */
   name: string;
   /** Environment variable that names a binary to use instead. */
@@ -27,7 +27,7 @@ export interface GoTool {
   buildPackage: string;
 }
 
-export const GO_TOOLS: readonly GoTool[] = [
+const GO_TOOLS: readonly GoTool[] = [
   { name: "vault", envVar: "VAULT_BIN", moduleDir: "tools/vault", buildPackage: "." },
 ];
 
@@ -41,12 +41,12 @@ export interface ResolvedTool {
 }
 
 /** The cache folder (VAULT_PLATFORM_CACHE, default ~/.cache/vault-platform). */
-export function cacheDirectory(): string {
+function cacheDirectory(): string {
   return process.env.VAULT_PLATFORM_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "vault-platform");
 }
 
 /** Finds or builds one tool. Throws with the failing command and its output when a build fails. */
-export function resolveTool(tool: GoTool, log: (line: string) => void = () => undefined): ResolvedTool {
+function resolveTool(tool: GoTool, log: (line: string) => void = () => undefined): ResolvedTool {
   const fromEnv = process.env[tool.envVar];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} is not an executable file: unset it or point it at a ${tool.name} binary`);
@@ -117,7 +117,7 @@ if (require.main === module) {
   try {
     const tools = resolveTools(process.argv.slice(2).length > 0 ? process.argv.slice(2) : undefined, (line) => console.error(line));
     for (const tool of Object.values(tools)) {
-      if (tool.buildSeconds !== undefined) console.error(`${tool.name}: built in ${tool.buildSeconds.toFixed(0)} s`);
+      console.error(`${tool.name}: ${tool.origin}${tool.buildSeconds === undefined ? "" : `, built in ${tool.buildSeconds.toFixed(0)} s`}`);
       console.log(`${tool.name}=${tool.path}`);
     }
   } catch (error) {

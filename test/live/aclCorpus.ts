@@ -5,7 +5,7 @@
  */
 
 /** mulberry32: a small, fast PRNG with a 32-bit state. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -100,7 +100,7 @@ function probesFor(pattern: RulePattern, pick: Picker): string[] {
 }
 
 /** One random set of 1 to 3 policies, later ones often reusing or widening the first one's paths. */
-export function generatePolicySet(pick: Picker, probesPerSet: number): GeneratedPolicySet {
+function generatePolicySet(pick: Picker, probesPerSet: number): GeneratedPolicySet {
   const patterns: RulePattern[] = [];
   const policies: string[] = [];
   const policyCount = 1 + pick.int(3);

@@ -128,7 +128,7 @@ export class VaultCluster {
 }
 
 /** Whether a target group's success-code matcher ("200", "200,202", "200-299") accepts the answer. */
-export function matcherAccepts(matcher: string, answer: HealthAnswer): boolean {
+function matcherAccepts(matcher: string, answer: HealthAnswer): boolean {
   if (answer === "down") return false;
   return matcher.split(",").some((part) => {
     const [low, high = low] = part.trim().split("-").map(Number);

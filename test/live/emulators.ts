@@ -7,7 +7,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { JsonResponse, jsonRequest } from "./jsonHttp";
-import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
+import { ManagedProcess, runDirectory, startProcess, startTypeScriptProcess, waitFor } from "./processes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const DYNAMODB_PORT = 8000;
@@ -29,7 +29,7 @@ export interface Emulator {
 }
 
 /** One AWS JSON-protocol call; resolves with the status and parsed body. Signatures are made up: emulators do not check them. */
-export function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<JsonResponse> {
+function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<JsonResponse> {
   const headers = {
     "X-Amz-Target": target,
     "X-Amz-Date": new Date().toISOString().replace(/[-:]|\.\d+/g, ""),
@@ -74,10 +74,9 @@ export function kmsKeyFile(): string {
 
 /** Starts the KMS stand-in in the hub namespace and waits (bounded) until it describes the key. */
 export async function startFakeKms(namespace: string, ip: string, keyId: string, keyFile: string): Promise<Emulator> {
-  const kms = startProcess("fake-kms", process.execPath, [
-    "-r", "ts-node/register/transpile-only", path.join(__dirname, "fakeKms.ts"),
+  const kms = startTypeScriptProcess("fake-kms", path.join(__dirname, "fakeKms.ts"), [
     "--host", ip, "--port", String(KMS_PORT), "--key-id", keyId, "--key-file", keyFile,
-  ], { netns: namespace, cwd: PROJECT_ROOT });
+  ], { netns: namespace });
   const endpoint = `http://${ip}:${KMS_PORT}`;
   await waitFor("the KMS stand-in to describe the seal key", async () => {
     if (kms.hasExited()) throw new Error(`the KMS stand-in exited; see ${kms.logFile}`);

@@ -7,8 +7,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import * as path from "path";
-import { ManagedProcess, startProcess, waitFor } from "./processes";
+import { ManagedProcess, startTypeScriptProcess, waitFor } from "./processes";
 
 export interface FakeImdsOptions {
   /** The node's private IP, answered on /latest/meta-data/local-ipv4. */
@@ -35,10 +34,7 @@ const READY_LINE = "fake-imds listening";
 export async function startFakeImds(netns: string, options: FakeImdsOptions): Promise<ManagedProcess> {
   // JSON has no Infinity: a count no script reaches stands in for "never".
   const encoded = JSON.stringify({ ...options, failingTokenPuts: Math.min(options.failingTokenPuts, Number.MAX_SAFE_INTEGER) });
-  const server = startProcess("fake-imds", process.execPath, ["-r", "ts-node/register/transpile-only", __filename, encoded], {
-    netns,
-    cwd: path.resolve(__dirname, "../.."),
-  });
+  const server = startTypeScriptProcess("fake-imds", __filename, [encoded], { netns });
   await waitFor("the fake IMDS to listen", async () => (fs.readFileSync(server.logFile, "utf8").includes(READY_LINE) ? true : undefined), 15_000);
   return server;
 }

@@ -26,6 +26,7 @@ export interface StartOptions {
   netns?: string;
 }
 
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const running = new Set<ManagedProcess>();
 const cleanups: Array<{ description: string; run: () => void }> = [];
 let logRoot: string | undefined;
@@ -59,6 +60,11 @@ export function startProcess(name: string, command: string, args: string[], opti
   child.once("error", () => undefined);
   running.add(managed);
   return managed;
+}
+
+/** Starts one of this project's TypeScript files as a process of its own (a fake server in a namespace, say). */
+export function startTypeScriptProcess(name: string, file: string, args: string[], options: StartOptions = {}): ManagedProcess {
+  return startProcess(name, process.execPath, ["-r", "ts-node/register/transpile-only", file, ...args], { cwd: PROJECT_ROOT, ...options });
 }
 
 /** The tail of a process's log, for assertion messages. */
