@@ -47,7 +47,7 @@ export interface PlatformOptions {
 /** Builds every component from validated configuration and returns the stack outputs. */
 export function createPlatform(config: PlatformConfig, { enforceAccess = true }: PlatformOptions = {}): PlatformOutputs {
   if (enforceAccess) {
-    const { problems } = verifyAccess(config);
+    const { problems } = verifyAccess(config.vaultLayer);
     if (problems.length > 0) {
       throw new ConfigError(`Access check failed (${problems.length}); fix the policy or the expectation, then run \`npm run plan\`:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
     }
@@ -83,7 +83,7 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
       maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,
     });
     const kubernetesProvider = config.kubernetes.enabled ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;
-    const layer = new VaultConfiguration("vault-config", { config, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
+    const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
     Object.assign(outputs, {
       apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,
       approles: layer.approles, tokens: layer.tokens,

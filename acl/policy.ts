@@ -2,7 +2,7 @@
  * Vault ACL policies parsed and validated the way Vault's vault/policy.go does, with HashiCorp's HCL v1
  * parser. Errors name the source and the line of the offending path block.
  */
-import { parseVaultDuration } from "./duration";
+import { parseVaultDuration } from "../lib/vaultDuration";
 import { HclSyntaxError, parseHcl } from "./hcl";
 
 export type Capability = "create" | "read" | "update" | "patch" | "delete" | "list" | "sudo" | "deny" | "subscribe" | "recover";

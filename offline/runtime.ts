@@ -6,14 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
-import { PROJECT_ROOT } from "../components/vault/policies";
-import { ConfigError, parseConfig, RawConfig } from "../config";
+import { parseConfig, PlatformConfig, PROJECT, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 
-export const ROOT = PROJECT_ROOT;
 export const ACCOUNT_ID = "123456789012";
 
 export interface Registration {
@@ -95,43 +90,30 @@ export const MOCKS: pulumi.runtime.Mocks = {
   },
 };
 
-/** The config of a stack file as Pulumi hands it to the program: objects JSON-encoded. */
-export function stackFileConfig(file: string): RawConfig {
-  if (!fs.existsSync(file)) throw new ConfigError(`no stack file ${file}; create it or pick another --stack`);
-  let document: { config?: Record<string, unknown> } | undefined;
-  try {
-    document = yaml.load(fs.readFileSync(file, "utf8")) as typeof document;
-  } catch (error) {
-    if (!(error instanceof yaml.YAMLException)) throw error;
-    throw new ConfigError(`${file} is not valid YAML: ${error.reason} at line ${error.mark.line + 1}; fix the file`);
-  }
-  return encodeConfig(document?.config ?? {});
-}
-
-/** The config of this project's `Pulumi.<stack>.yaml`. */
-export function stackConfig(stack: string): RawConfig {
-  return stackFileConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
-}
-
-export function encodeConfig(config: Record<string, unknown>): RawConfig {
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
-}
-
 /** What the last run registered, also when it failed. */
 export function lastRegistrations(): Registration[] {
   return [...current];
 }
 
-/** Runs the program with this raw configuration and returns every registration and the outputs. */
-export async function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
+/** Runs the program with this raw configuration (parsed inside the stack, as `pulumi up` does). */
+export function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
+  return runStack(stack, config, () => parseConfig(pulumi.runtime.allConfig(), { env }), options);
+}
+
+/** Runs the program with configuration already parsed (and possibly adjusted) by the caller. */
+export function runPlatform(config: PlatformConfig, stack = "dev", options: PlatformOptions = {}): Promise<ProgramRun> {
+  return runStack(stack, {}, () => config, options);
+}
+
+async function runStack(stack: string, raw: RawConfig, platformConfig: () => PlatformConfig, options: PlatformOptions): Promise<ProgramRun> {
   current = [];
   inputsByResource.clear();
-  await pulumi.runtime.setMocks(MOCKS, "vault-platform", stack, false);
-  pulumi.runtime.setAllConfig(config);
+  await pulumi.runtime.setMocks(MOCKS, PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(raw);
   let outputs: PlatformOutputs = {};
   const settled = new Promise<void>((resolve) => { stackOutputsRegistered = resolve; });
   const resolved = (await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = createPlatform(parseConfig(pulumi.runtime.allConfig(), { env }), options);
+    outputs = createPlatform(platformConfig(), options);
     return outputs;
   })) ?? {};
   // The next run replaces the mock monitor; let this stack finish with the current one, every
@@ -150,21 +132,6 @@ export function isSecretInput(value: unknown): boolean {
 }
 
 /** The value of an input, unwrapped from its secret marker if it has one. */
-export function plain(value: any): any {
+export function unwrapSecret(value: any): any {
   return isSecretInput(value) ? value.value : value;
-}
-
-/** Resolves an Output's value (mocks resolve everything, secrets included). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
-}
-
-export function ofType(run: ProgramRun, type: string): Registration[] {
-  return run.registrations.filter((registration) => registration.type === type);
-}
-
-export function one(run: ProgramRun, type: string): Registration {
-  const found = ofType(run, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
 }

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { PROJECT_ROOT } from "../components/vault/policies";
+import { PROJECT_ROOT } from "../config/policyFiles";
 
 interface Measurement { registered: number; ms: number; maxRssMb: number }
 interface Case { label: string; args: string[]; consumers?: number; runs?: number }

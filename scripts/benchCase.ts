@@ -13,10 +13,8 @@ import * as tls from "@pulumi/tls";
 import * as vault from "@pulumi/vault";
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { PROJECT, RawConfig } from "../config";
-import { lastRegistrations, MOCKS, plain, Registration, runProgram, stackConfig } from "../offline/runtime";
-
-const BINDINGS = ["approle", "kubernetes", "token"] as const;
+import { BINDING_KINDS, parseConfig, PlatformConfig, PROJECT, stackConfig, withVaultLayerOn } from "../config";
+import { lastRegistrations, MOCKS, Registration, runPlatform, unwrapSecret } from "../offline/runtime";
 
 type ResourceClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -46,23 +44,19 @@ function resourceClasses(): Map<string, ResourceClass> {
   return classes;
 }
 
-/** The dev stack with the Vault layer on and `consumers` generated tenants (mixed bindings, one tenant policy each). */
-function benchConfig(stack: string, consumers: number | undefined): RawConfig {
-  const raw = stackConfig(stack);
-  raw[`${PROJECT}:vault`] = JSON.stringify({ ...JSON.parse(raw[`${PROJECT}:vault`] ?? "{}"), configure: true });
-  if (consumers !== undefined) {
-    raw[`${PROJECT}:consumers`] = JSON.stringify(Array.from({ length: consumers }, (_, index) => {
-      const name = `tenant-${String(index).padStart(4, "0")}`;
-      const binding = BINDINGS[index % BINDINGS.length];
-      const settings = {
-        approle: { tokenPeriod: "5m", secretIdTtl: "720h" },
-        kubernetes: { namespace: "tenants", serviceAccount: name, tokenPeriod: "1h" },
-        token: { ttl: "768h" },
-      }[binding];
-      return { name, policy: "tenant", [binding]: settings };
-    }));
-  }
-  return raw;
+/** The stack with the Vault layer on and `consumers` generated tenants (mixed bindings, one tenant policy each), parsed once. */
+function benchConfig(stack: string, consumers: number | undefined): PlatformConfig {
+  const generated = consumers === undefined ? undefined : Array.from({ length: consumers }, (_, index) => {
+    const name = `tenant-${String(index).padStart(4, "0")}`;
+    const binding = BINDING_KINDS[index % BINDING_KINDS.length];
+    const settings = {
+      approle: { tokenPeriod: "5m", secretIdTtl: "720h" },
+      kubernetes: { namespace: "tenants", serviceAccount: name, tokenPeriod: "1h" },
+      token: { ttl: "768h" },
+    }[binding];
+    return { name, policy: "tenant", [binding]: settings };
+  });
+  return withVaultLayerOn(parseConfig(stackConfig(stack), { env: {}, overrides: { consumers: generated } }), "hvs.bench");
 }
 
 /** The baseline: the same resources, inputs and explicit providers, registered in one flat loop. */
@@ -71,7 +65,7 @@ async function registerDirectly(replay: Registration[], stack: string, classes: 
   await pulumi.runtime.runInPulumiStack(async () => {
     const providers = explicitProviders();
     for (const resource of replay) {
-      const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, plain(value)]));
+      const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, unwrapSecret(value)]));
       const ResourceType = classes.get(resource.type);
       if (!ResourceType) throw new Error(`no SDK class for ${resource.type}`);
       new ResourceType(resource.name, props, { provider: providers[resource.type.split(":")[0]] });
@@ -88,10 +82,9 @@ async function main(): Promise<void> {
   const stack = values.stack!;
   // Both modes load the SDK modules (which load lazily on first use) before the clock starts.
   const classes = resourceClasses();
-  const config = benchConfig(stack, consumers);
   const replay = values.mode === "ours" ? [] : JSON.parse(fs.readFileSync(values.registrations!, "utf8")) as Registration[];
   const started = process.hrtime.bigint();
-  if (values.mode === "ours") await runProgram(config, stack, { VAULT_TOKEN: "hvs.bench" });
+  if (values.mode === "ours") await runPlatform(benchConfig(stack, consumers), stack);
   else await registerDirectly(replay, stack, classes);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const registrations = lastRegistrations().filter((registration) => registration.custom && !registration.type.startsWith("pulumi:providers:"));

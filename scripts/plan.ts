@@ -8,9 +8,9 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { verifyAccess } from "../access";
-import { ConfigError, parseConfig, PROJECT } from "../config";
-import { PlanFormat, renderPlan } from "../offline/plan";
-import { ROOT, runProgram, stackFileConfig } from "../offline/runtime";
+import { ConfigError, parseConfig, PROJECT_ROOT, stackFileConfig, withVaultLayerOn } from "../config";
+import { PlanFormat, renderPlan } from "./planReport";
+import { runPlatform } from "../offline/runtime";
 
 const USAGE = "npm run plan -- --stack <name> [--format text|markdown] [--dir <directory of Pulumi.<name>.yaml>]";
 const FORMATS: PlanFormat[] = ["text", "markdown"];
@@ -30,24 +30,21 @@ export async function runPlan(argv: string[], env: NodeJS.ProcessEnv = process.e
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" }, dir: { type: "string", default: ROOT } },
+      options: { stack: { type: "string", default: "dev" }, format: { type: "string", default: "text" }, dir: { type: "string", default: PROJECT_ROOT } },
       strict: true,
       allowPositionals: false,
     });
     if (!FORMATS.includes(values.format as PlanFormat)) throw new ConfigError(`plan: unknown --format "${values.format}"; use ${FORMATS.join(" or ")}`);
     format = values.format as PlanFormat;
     stack = values.stack!;
-    const raw = stackFileConfig(path.join(values.dir!, `Pulumi.${stack}.yaml`));
     const notes = ["Computed values (ARNs, IDs, DNS names, certificates, tokens) are placeholders from the mock runtime, not AWS or Vault."];
-    const programEnv: NodeJS.ProcessEnv = { VAULT_TOKEN: env.VAULT_TOKEN };
-    const vaultSettings = JSON.parse(raw[`${PROJECT}:vault`] ?? "{}");
-    if (!vaultSettings.configure) {
-      raw[`${PROJECT}:vault`] = JSON.stringify({ ...vaultSettings, configure: true });
-      programEnv.VAULT_TOKEN ??= PLACEHOLDER_TOKEN;
+    let config = parseConfig(stackFileConfig(path.join(values.dir!, `Pulumi.${stack}.yaml`)), { env: { VAULT_TOKEN: env.VAULT_TOKEN } });
+    if (!config.vault.configure) {
+      config = withVaultLayerOn(config, PLACEHOLDER_TOKEN);
       notes.push("vault.configure is false in this stack; the plan shows the Vault layer as it will be once it is turned on.");
     }
-    const report = verifyAccess(parseConfig(raw, { env: programEnv }));
-    const { registrations } = await runProgram(raw, stack, programEnv, { enforceAccess: false });
+    const report = verifyAccess(config.vaultLayer);
+    const { registrations } = await runPlatform(config, stack, { enforceAccess: false });
     return { code: report.problems.length === 0 ? 0 : 1, stdout: renderPlan({ stack, registrations, report, notes }, format), stderr: "" };
   } catch (error) {
     const message = invalidInput(error);

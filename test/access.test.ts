@@ -5,35 +5,36 @@ import * as os from "os";
 import * as path from "path";
 import { isolationFindings, pathsGranted, policyLints, provisionerCoverage, consumerAccess, verifyAccess, expectationMismatches } from "../access";
 import { parsePolicy } from "../acl";
-import { parseConfig, PlatformConfig } from "../config";
-import { POLICY_DIR } from "../components/vault/policies";
-import { minimalPolicy } from "../offline/plan";
-import { ROOT, runProgram } from "../offline/runtime";
+import { parseConfig, VaultLayerModel } from "../config";
+import { POLICY_DIR } from "../config/policyFiles";
+import { minimalPolicy } from "../scripts/planReport";
+import { runProgram } from "../offline/runtime";
+import { PROJECT_ROOT } from "../config";
 import { runPlan } from "../scripts/plan";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { Config } from "./invalidConfigs";
 
 /** The dev config with extra policy files next to the real ones. */
-function configWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): PlatformConfig {
+function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-access-")), "policies");
   fs.mkdirSync(dir);
   for (const file of fs.readdirSync(POLICY_DIR)) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
   for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
   const config = devWithVault();
   mutate(config);
-  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir });
+  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir }).vaultLayer;
 }
 
 /** Adds a token consumer "probe" with this policy text. */
-function withProbePolicy(text: string): PlatformConfig {
-  return configWith((config) => {
+function withProbePolicy(text: string): VaultLayerModel {
+  return layerWith((config) => {
     config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" } });
   }, { probe: text });
 }
 
 describe("access: the dev stack", () => {
   it("meets every declared expectation, fires no lint and has a covering provisioner policy", () => {
-    const report = verifyAccess(configWith(() => undefined));
+    const report = verifyAccess(layerWith(() => undefined));
     assert.deepEqual(report.problems, []);
     assert.deepEqual(report.isolation, []);
     assert.deepEqual(report.provisioner.missing, []);
@@ -43,7 +44,7 @@ describe("access: the dev stack", () => {
 
 describe("access: expectations", () => {
   it("fails when a policy grants more than declared, naming the consumer, statement and winning rule", () => {
-    const config = configWith((c) => {
+    const config = layerWith((c) => {
       c["vault-platform:consumers"][0].expect.deny.push("read kv/apisix/consumer/jack/jwt-auth");
     });
     assert.deepEqual(expectationMismatches(consumerAccess(config)), [
@@ -52,7 +53,7 @@ describe("access: expectations", () => {
   });
 
   it("fails when a policy grants less than declared", () => {
-    const config = configWith((c) => {
+    const config = layerWith((c) => {
       c["vault-platform:consumers"][1].expect.allow.push("update kv/kes/key-1", "read kv/elsewhere");
     });
     assert.deepEqual(expectationMismatches(consumerAccess(config)), [
@@ -62,7 +63,7 @@ describe("access: expectations", () => {
   });
 
   it("counts the default policy the bindings keep", () => {
-    const config = configWith((c) => { c["vault-platform:consumers"][0].expect.allow.push("read auth/token/lookup-self"); });
+    const config = layerWith((c) => { c["vault-platform:consumers"][0].expect.allow.push("read auth/token/lookup-self"); });
     assert.deepEqual(expectationMismatches(consumerAccess(config)), []);
   });
 
@@ -114,7 +115,7 @@ describe("access: isolation", () => {
       listing: 'path "kv/*" { capabilities = ["list"] }\npath "cubbyhole/shared" { capabilities = ["read", "update"] }',
       near: 'path "kv/ke*" { capabilities = ["read"] }\npath "secret/data/my-app/config" { capabilities = ["read"] }',
     };
-    const config = configWith((raw) => {
+    const config = layerWith((raw) => {
       for (const name of Object.keys(readers)) raw["vault-platform:consumers"].push({ name, policy: name, token: { ttl: "1h" } });
     }, readers);
     const access = consumerAccess(config);
@@ -134,7 +135,7 @@ describe("access: isolation", () => {
 });
 
 describe("access: provisioner coverage", () => {
-  const dev = () => configWith(() => undefined);
+  const dev = () => layerWith(() => undefined);
   const provisioner = () => fs.readFileSync(path.join(POLICY_DIR, "provisioner.hcl"), "utf8");
 
   it("derives what pulumi up needs from the declarations", () => {
@@ -196,7 +197,7 @@ describe("access: npm run plan", () => {
   });
 
   it("fails on a broken copy, listing each problem", async () => {
-    const document = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    const document = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     document.config["vault-platform:consumers"][0].expect.allow.push("update kv/apisix/consumer/jack/jwt-auth");
     const result = await plan(["--stack", "dev", "--dir", stackDir({ "Pulumi.dev.yaml": yaml.dump(document) })]);
     assert.equal(result.code, 1);
@@ -228,7 +229,7 @@ describe("access: npm run plan", () => {
   }
 
   it("fails like the program when the stack turns the Vault layer on without a token", async () => {
-    const document = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    const document = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     document.config["vault-platform:vault"] = { configure: true };
     const dir = stackDir({ "Pulumi.dev.yaml": yaml.dump(document) });
     const withoutToken = await plan(["--stack", "dev", "--dir", dir]);

@@ -4,8 +4,10 @@ import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from ".
 import { carveSubnets } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
-import { renderedVaultConfig } from "../offline/plan";
-import { encodeConfig, isSecretInput, one, plain, ofType, ProgramRun, runProgram, stackConfig } from "../offline/runtime";
+import { renderedVaultConfig } from "../scripts/planReport";
+import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
+import { encodeConfig, stackConfig } from "../config";
+import { ofType, onlyOfType } from "./programRun";
 
 const T = {
   table: "aws:dynamodb/table:Table",
@@ -37,7 +39,7 @@ for (const [stack, expected] of [
     });
 
     it("stores data in a DynamoDB table with the schema Vault expects", () => {
-      const table = one(run, T.table).inputs;
+      const table = onlyOfType(run, T.table).inputs;
       assert.equal(table.hashKey, "Path");
       assert.equal(table.rangeKey, "Key");
       assert.deepEqual(table.attributes, [{ name: "Path", type: "S" }, { name: "Key", type: "S" }]);
@@ -48,12 +50,12 @@ for (const [stack, expected] of [
     });
 
     it("protects the table and the seal key from deletion", () => {
-      assert.equal(one(run, T.table).protect, true);
-      assert.equal(one(run, T.key).protect, true);
+      assert.equal(onlyOfType(run, T.table).protect, true);
+      assert.equal(onlyOfType(run, T.key).protect, true);
     });
 
     it("rotates the seal key, with a 30-day deletion window and a policy naming the node role", () => {
-      const key = one(run, T.key).inputs;
+      const key = onlyOfType(run, T.key).inputs;
       assert.equal(key.enableKeyRotation, true);
       assert.equal(key.deletionWindowInDays, 30);
       const policy = JSON.parse(key.policy);
@@ -65,7 +67,7 @@ for (const [stack, expected] of [
     });
 
     it("scopes every IAM statement of the nodes to one resource", () => {
-      const document = JSON.parse(one(run, T.rolePolicy).inputs.policy);
+      const document = JSON.parse(onlyOfType(run, T.rolePolicy).inputs.policy);
       const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
       assert.deepEqual(Object.keys(bySid).sort(), ["VaultSeal", "VaultStorage", "VaultTlsBundle"]);
       assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
@@ -82,14 +84,14 @@ for (const [stack, expected] of [
     });
 
     it("gives operators SSM Session Manager, and the nodes an EC2-only trust policy", () => {
-      assert.equal(one(run, T.attachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-      const trust = JSON.parse(one(run, T.role).inputs.assumeRolePolicy);
+      assert.equal(onlyOfType(run, T.attachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+      const trust = JSON.parse(onlyOfType(run, T.role).inputs.assumeRolePolicy);
       assert.deepEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
       assert.equal(ofType(run, "aws:iam/accessKey:AccessKey").length, 0);
     });
 
     it("launches hardened nodes: IMDSv2 required, encrypted root volume, no public IP, AL2023", () => {
-      const template = one(run, T.template).inputs;
+      const template = onlyOfType(run, T.template).inputs;
       assert.equal(template.metadataOptions.httpTokens, "required");
       assert.equal(template.metadataOptions.httpPutResponseHopLimit, 1);
       assert.equal(template.blockDeviceMappings[0].ebs.encrypted, "true");
@@ -100,7 +102,7 @@ for (const [stack, expected] of [
     });
 
     it(`runs ${expected.nodes} nodes in an Auto Scaling group with EC2 health and instance refresh`, () => {
-      const group = one(run, T.asg).inputs;
+      const group = onlyOfType(run, T.asg).inputs;
       assert.equal(group.minSize, expected.nodes);
       assert.equal(group.maxSize, expected.nodes);
       assert.equal(group.desiredCapacity, expected.nodes);
@@ -117,15 +119,15 @@ for (const [stack, expected] of [
     });
 
     it(`health-checks ${expected.health} over HTTPS behind an internal NLB on 8200`, () => {
-      const balancer = one(run, T.nlb).inputs;
+      const balancer = onlyOfType(run, T.nlb).inputs;
       assert.equal(balancer.internal, true);
       assert.equal(balancer.loadBalancerType, "network");
       assert.equal(balancer.subnets.length, expected.zones.length);
-      const health = one(run, T.targetGroup).inputs.healthCheck;
+      const health = onlyOfType(run, T.targetGroup).inputs.healthCheck;
       assert.equal(health.protocol, "HTTPS");
       assert.equal(health.path, expected.health);
       assert.equal(health.matcher, "200");
-      const listener = one(run, T.listener).inputs;
+      const listener = onlyOfType(run, T.listener).inputs;
       assert.equal(listener.port, 8200);
       assert.equal(listener.protocol, "TCP", "TLS passes through to Vault");
     });
@@ -142,17 +144,17 @@ for (const [stack, expected] of [
     });
 
     it("issues a server certificate for the load balancer name, localhost and 127.0.0.1", () => {
-      const request = one(run, T.certRequest).inputs;
+      const request = onlyOfType(run, T.certRequest).inputs;
       assert.ok(request.dnsNames.includes("vault-lb-nlb-0123.elb.eu-west-1.amazonaws.com"));
       assert.ok(request.dnsNames.includes("localhost"));
       assert.deepEqual(request.ipAddresses, ["127.0.0.1"]);
     });
 
     it("ships the TLS bundle through Secrets Manager and the user-data renders the stack's values", () => {
-      const bundle = one(run, T.secretVersion).inputs.secretString;
+      const bundle = onlyOfType(run, T.secretVersion).inputs.secretString;
       assert.ok(isSecretInput(bundle), "the TLS bundle must reach the engine as a secret");
-      assert.match(plain(bundle), /privateKey/);
-      assert.doesNotMatch(Buffer.from(one(run, T.template).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
+      assert.match(unwrapSecret(bundle), /privateKey/);
+      assert.doesNotMatch(Buffer.from(onlyOfType(run, T.template).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
       const parsed = parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl");
       assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
       assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
@@ -216,15 +218,15 @@ describe("cluster: an existing network", () => {
     const run = await runProgram({ ...config, ...encodeConfig({ "vault-platform:cluster": cluster }) });
     assert.equal(ofType(run, "aws:ec2/vpc:Vpc").length, 0);
     assert.equal(ofType(run, T.subnet).length, 0);
-    assert.deepEqual(one(run, T.asg).inputs.vpcZoneIdentifiers, cluster.subnetIds);
-    assert.equal(one(run, T.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
+    assert.deepEqual(onlyOfType(run, T.asg).inputs.vpcZoneIdentifiers, cluster.subnetIds);
+    assert.equal(onlyOfType(run, T.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
   });
 });
 
 describe("cluster: a domain", () => {
   it("adds the domain to the certificate and the address", async () => {
     const run = await runProgram(stackConfig("prod"), "prod");
-    assert.ok(one(run, T.certRequest).inputs.dnsNames.includes("vault.example.internal"));
+    assert.ok(onlyOfType(run, T.certRequest).inputs.dnsNames.includes("vault.example.internal"));
     assert.equal(run.resolved.vaultAddress, "https://vault.example.internal:8200");
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
-import { encodeConfig, lastRegistrations, runProgram, stackConfig } from "../offline/runtime";
+import { lastRegistrations, runProgram } from "../offline/runtime";
+import { encodeConfig, stackConfig } from "../config";
 import { devConfig, devWithVault } from "./fixtures";
 import { CLUSTER_CASES, Config, InvalidCase, VAULT_CASES } from "./invalidConfigs";
 

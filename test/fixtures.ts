@@ -1,4 +1,4 @@
-import { encodeConfig, stackConfig } from "../offline/runtime";
+import { encodeConfig, stackConfig } from "../config";
 import { Config } from "./invalidConfigs";
 
 /** The dev config with objects decoded, so tests can change single fields. */

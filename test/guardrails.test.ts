@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { evaluate, GuardedResource, RESOURCE_RULES, STACK_RULES } from "../guardrails/rules";
-import { plain, ProgramRun, Registration, runProgram, stackConfig } from "../offline/runtime";
+import { ProgramRun, Registration, runProgram, unwrapSecret } from "../offline/runtime";
+import { stackConfig } from "../config";
 import { devWithVault, encodeConfig } from "./fixtures";
 
 /** The mocked registrations as the pack sees resources (secret markers unwrapped, provider by name). */
@@ -8,7 +9,7 @@ export function guardedResources(run: ProgramRun): GuardedResource[] {
   return run.registrations.filter((registration) => registration.custom).map((registration: Registration) => ({
     type: registration.type,
     name: registration.name,
-    props: Object.fromEntries(Object.entries(registration.inputs).map(([key, value]) => [key, plain(value)])),
+    props: Object.fromEntries(Object.entries(registration.inputs).map(([key, value]) => [key, unwrapSecret(value)])),
     protect: registration.protect,
     providerName: registration.provider ? registration.provider.split("::")[3] : undefined,
   }));

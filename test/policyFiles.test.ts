@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../config";
-import { availablePolicies, POLICY_DIR, readPolicyFile } from "../components/vault/policies";
+import { availablePolicies, POLICY_DIR, readPolicyFile } from "../config/policyFiles";
 import { parsePolicy } from "../acl";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { Config } from "./invalidConfigs";
@@ -72,8 +72,10 @@ describe("policy files", () => {
       const config = devWithVault();
       tenant("apisix-2", "apisix")(config);
       const parsed = parseConfig(encodeConfig(config), { env: {} });
-      assert.equal(parsed.consumerPolicies["apisix-2"].name, "apisix");
-      assert.equal(parsed.consumerPolicies.apisix.name, "apisix");
+      const policyOf = (name: string) => parsed.vaultLayer.consumers.find(({ consumer }) => consumer.name === name)!.policy;
+      assert.equal(policyOf("apisix-2").name, "apisix");
+      assert.equal(policyOf("apisix").name, "apisix");
+      assert.equal(parsed.vaultLayer.policies.filter((policy) => policy.name === "apisix").length, 1, "uploaded once");
     });
   });
 

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { parsePolicy } from "../acl";
-import { consumerPolicy } from "../components/vault/policies";
+import { consumerPolicy } from "../config/policyFiles";
 import { devWithVault, encodeConfig } from "./fixtures";
-import { isSecretInput, one, ofType, plain, ProgramRun, runProgram, valueOf } from "../offline/runtime";
+import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
+import { ofType, onlyOfType, valueOf } from "./programRun";
 
 const V = {
   mount: "vault:index/mount:Mount",
@@ -21,7 +22,7 @@ const V = {
 };
 
 function byInput(run: ProgramRun, type: string, key: string, value: unknown) {
-  const found = ofType(run, type).filter((registration) => plain(registration.inputs[key]) === value);
+  const found = ofType(run, type).filter((registration) => unwrapSecret(registration.inputs[key]) === value);
   assert.equal(found.length, 1, `one ${type} with ${key}=${String(value)}`);
   return found[0].inputs;
 }
@@ -33,9 +34,9 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("passes the provisioning token to an explicit provider as a secret", () => {
-    const provider = one(run, V.provider).inputs;
+    const provider = onlyOfType(run, V.provider).inputs;
     assert.ok(isSecretInput(provider.token), "the provider's token must be secret");
-    assert.equal(plain(provider.token), "hvs.provisioner-test-token");
+    assert.equal(unwrapSecret(provider.token), "hvs.provisioner-test-token");
     assert.match(provider.address, /^https:\/\/.+:8200$/);
     assert.match(provider.caCertFile, /vault-platform-dev-ca\.pem$/);
     assert.equal(String(provider.maxLeaseTtlSeconds), "1200");
@@ -56,8 +57,8 @@ describe("vault layer: the dev declarations", () => {
   it("mounts kv as KV v1 and secret as KV v2 with max versions", () => {
     assert.deepEqual(byInput(run, V.mount, "path", "kv").options, { version: "1" });
     assert.deepEqual(byInput(run, V.mount, "path", "secret").options, { version: "2" });
-    assert.equal(one(run, V.kvConfig).inputs.maxVersions, 10);
-    assert.equal(one(run, V.kvConfig).inputs.mount, "secret");
+    assert.equal(onlyOfType(run, V.kvConfig).inputs.maxVersions, 10);
+    assert.equal(onlyOfType(run, V.kvConfig).inputs.mount, "secret");
   });
 
   it("uploads each consumer's policy as validated, KES under its tenant name", () => {
@@ -75,7 +76,7 @@ describe("vault layer: the dev declarations", () => {
     assert.deepEqual(role.tokenPolicies, ["kes-kes"]);
     assert.equal(role.tokenPeriod, 300);
     assert.equal(role.tokenNumUses, 0);
-    assert.equal(one(run, V.secretId).inputs.roleName, "kes");
+    assert.equal(onlyOfType(run, V.secretId).inputs.roleName, "kes");
   });
 
   it("issues APISIX an orphan token through a token role scoped to its policy", () => {
@@ -83,7 +84,7 @@ describe("vault layer: the dev declarations", () => {
     assert.equal(role.orphan, true);
     assert.deepEqual(role.allowedPolicies, ["apisix"]);
     assert.equal(role.renewable, true);
-    const token = one(run, V.token).inputs;
+    const token = onlyOfType(run, V.token).inputs;
     assert.equal(token.roleName, "apisix");
     assert.deepEqual(token.policies, ["apisix"]);
     assert.equal(token.ttl, "768h");
@@ -93,11 +94,11 @@ describe("vault layer: the dev declarations", () => {
 
   it("configures Kubernetes auth from the token reviewer and binds my-app to its service account", () => {
     assert.equal(byInput(run, V.authBackend, "type", "kubernetes").path, "kubernetes");
-    const config = one(run, V.k8sConfig).inputs;
+    const config = onlyOfType(run, V.k8sConfig).inputs;
     assert.equal(config.kubernetesHost, "https://kubernetes.dev.example.internal:6443");
     assert.ok(isSecretInput(config.tokenReviewerJwt), "the reviewer JWT must be secret");
-    assert.equal(plain(config.tokenReviewerJwt), "jwt-vault-config-kubernetes-reviewer-token");
-    assert.equal(plain(config.kubernetesCaCert), "k8s-ca");
+    assert.equal(unwrapSecret(config.tokenReviewerJwt), "jwt-vault-config-kubernetes-reviewer-token");
+    assert.equal(unwrapSecret(config.kubernetesCaCert), "k8s-ca");
     const role = byInput(run, V.k8sRole, "roleName", "my-app");
     assert.deepEqual(role.boundServiceAccountNames, ["my-app-account"]);
     assert.deepEqual(role.boundServiceAccountNamespaces, ["default"]);
@@ -107,7 +108,7 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("creates the reviewer bound to system:auth-delegator with a long-lived token Secret, and the workload's service account", () => {
-    const binding = one(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
+    const binding = onlyOfType(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
     assert.equal(binding.roleRef.name, "system:auth-delegator");
     assert.equal(binding.subjects[0].name, "vault-token-reviewer");
     const secrets = ofType(run, "kubernetes:core/v1:Secret").map((secret) => secret.inputs);
@@ -118,7 +119,7 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("installs the vault-agent injector pointed at this Vault", () => {
-    const release = one(run, "kubernetes:helm.sh/v3:Release").inputs;
+    const release = onlyOfType(run, "kubernetes:helm.sh/v3:Release").inputs;
     assert.equal(release.chart, "vault");
     assert.equal(release.repositoryOpts.repo, "https://helm.releases.hashicorp.com");
     assert.match(release.values.global.externalVaultAddr, /^https:\/\/.+:8200$/);
@@ -127,7 +128,7 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("turns on a file audit device at the configured path", () => {
-    const audit = one(run, V.audit).inputs;
+    const audit = onlyOfType(run, V.audit).inputs;
     assert.equal(audit.type, "file");
     assert.deepEqual(audit.options, { file_path: "/var/log/vault/audit.log" });
   });

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { subnetAt } from "../../lib/cidr";
 import { ClusterComponentArgs } from "./common";
 
 export interface VaultNetworkArgs extends ClusterComponentArgs {
@@ -23,16 +24,11 @@ const PUBLIC_SLOT_OFFSET = 8;
 
 /** Carves one private and one public subnet per zone out of the VPC CIDR. */
 export function carveSubnets(vpcCidr: string, zoneCount: number): { privateCidrs: string[]; publicCidrs: string[] } {
-  const [address, prefixText] = vpcCidr.split("/");
-  const base = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-  const prefix = Number(prefixText) + SUBNET_BITS;
-  const size = 2 ** (32 - prefix);
-  const cidrAt = (slot: number) => {
-    const start = base + slot * size;
-    return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join(".")}/${prefix}`;
-  };
   const zones = [...Array(zoneCount).keys()];
-  return { privateCidrs: zones.map(cidrAt), publicCidrs: zones.map((zone) => cidrAt(PUBLIC_SLOT_OFFSET + zone)) };
+  return {
+    privateCidrs: zones.map((zone) => subnetAt(vpcCidr, SUBNET_BITS, zone)),
+    publicCidrs: zones.map((zone) => subnetAt(vpcCidr, SUBNET_BITS, PUBLIC_SLOT_OFFSET + zone)),
+  };
 }
 
 /**

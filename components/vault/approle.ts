@@ -4,7 +4,7 @@ import { ConsumerBindingArgs, seconds } from "./common";
 
 export interface AppRoleBindingsArgs extends ConsumerBindingArgs {
   /** Mount path of the AppRole auth method. */
-  path?: string;
+  path: string;
 }
 
 export interface AppRoleCredentials {
@@ -22,7 +22,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
     super("vault-platform:vault:AppRoleBindings", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     // Protected: disabling the mount revokes every token its roles ever issued.
-    const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path ?? "approle", description: "AppRole for services (vault-platform)" }, { ...child, protect: true });
+    const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path, description: "AppRole for services (vault-platform)" }, { ...child, protect: true });
     for (const consumer of args.consumers) {
       const binding = consumer.approle!;
       const role = new vault.approle.AuthBackendRole(`${name}-${consumer.name}`, {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { ConsumerConfig } from "../../config";
-import { parseVaultDuration } from "../../acl/duration";
+import { parseVaultDuration } from "../../lib/vaultDuration";
 
 /** What every Vault-layer component needs. */
 export interface VaultComponentArgs {

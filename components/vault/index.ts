@@ -1,17 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { PlatformConfig } from "../../config";
+import type { VaultLayerModel } from "../../config";
 import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { VaultMounts } from "./mounts";
-import { ConsumerPolicy, VaultPolicies } from "./policies";
+import { VaultPolicies } from "./policies";
 import { TokenBindings } from "./tokens";
 
 export interface VaultConfigurationArgs {
-  /** The validated stack configuration (mounts, consumers, their policies, audit, kubernetes). */
-  config: PlatformConfig;
+  /** The Vault layer derived from the stack configuration: mounts, consumers by binding, policies, audit. */
+  layer: VaultLayerModel;
   /** The explicit Vault provider. */
   provider: vault.Provider;
   /** The Kubernetes provider; required when a consumer has a kubernetes binding. */
@@ -31,11 +31,6 @@ export interface KesKeystoreSettings {
 
 const APISIX_TIMEOUT_SECONDS = 10;
 
-/** Each distinct policy once, in consumer order (config parsing refuses one name with two different texts). */
-export function uniquePolicies(policies: ConsumerPolicy[]): ConsumerPolicy[] {
-  return [...new Map(policies.map((policy) => [policy.name, policy])).values()];
-}
-
 /**
  * Everything inside Vault: KV mounts, ACL policies from policies/, one binding per consumer (AppRole,
  * Kubernetes or scoped token), a file audit device, and the client settings each consumer pastes.
@@ -49,37 +44,31 @@ export class VaultConfiguration extends pulumi.ComponentResource {
 
   constructor(name: string, args: VaultConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vault-platform:vault:VaultConfiguration", name, {}, opts);
-    const { config, provider } = args;
+    const { layer, provider } = args;
     const child = { parent: this };
-    const consumers = config.consumers;
-    const withBinding = (kind: "approle" | "kubernetes" | "token") => consumers.filter((consumer) => consumer[kind] !== undefined);
+    const consumers = layer.consumers.map(({ consumer }) => consumer);
 
-    new VaultMounts(`${name}-mounts`, { provider, mounts: config.mounts }, child);
-    const policies = new VaultPolicies(`${name}-policies`, {
-      provider, policies: uniquePolicies(consumers.map((consumer) => config.consumerPolicies[consumer.name])),
-    }, child);
-    const policyNames = Object.fromEntries(consumers.map((consumer) => [consumer.name, policies.names[config.consumerPolicies[consumer.name].name]]));
+    new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts }, child);
+    const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies }, child);
+    const policyNames = Object.fromEntries(layer.consumers.map(({ consumer, policy }) => [consumer.name, policies.names[policy.name]]));
 
-    const approleConsumers = withBinding("approle");
-    const approle = approleConsumers.length > 0
-      ? new AppRoleBindings(`${name}-approle`, { provider, consumers: approleConsumers, policyNames }, child)
+    const approle = layer.authPaths.approle !== undefined
+      ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames }, child)
       : undefined;
-    const tokenConsumers = withBinding("token");
-    const tokens = tokenConsumers.length > 0
-      ? new TokenBindings(`${name}-tokens`, { provider, consumers: tokenConsumers, policyNames }, child)
+    const tokens = layer.bindings.token.length > 0
+      ? new TokenBindings(`${name}-tokens`, { provider, consumers: layer.bindings.token, policyNames }, child)
       : undefined;
-    const kubernetesConsumers = withBinding("kubernetes");
-    const kubernetes = kubernetesConsumers.length > 0 || config.kubernetes.enabled
+    const kubernetes = layer.authPaths.kubernetes !== undefined
       ? new KubernetesBindings(`${name}-kubernetes`, {
-        provider, kubernetesProvider: args.kubernetesProvider!, settings: config.kubernetes, consumers: kubernetesConsumers,
+        provider, kubernetesProvider: args.kubernetesProvider!, settings: layer.kubernetes, consumers: layer.bindings.kubernetes,
         policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate,
       }, child)
       : undefined;
-    if (config.audit.enabled) new VaultAudit(`${name}-audit`, { provider, filePath: config.audit.path }, child);
+    if (layer.audit.enabled) new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path }, child);
 
     const credentials: Record<string, AppRoleCredentials> = approle?.credentials ?? {};
     const issued = tokens?.tokens ?? {};
-    const mountVersion = new Map(config.mounts.map((mount) => [mount.path, mount.version]));
+    const mountVersion = new Map(layer.mounts.map((mount) => [mount.path, mount.version]));
     const address = pulumi.output(args.vaultAddress);
 
     this.apisixVault = pulumi.output(Object.fromEntries(consumers

@@ -6,8 +6,10 @@
 import { strict as assert } from "assert";
 import { Acl, parsePolicy, Policy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
-import { availablePolicies, readPolicyFile, renderPolicyText } from "../../components/vault/policies";
-import { ofType, runProgram, stackConfig } from "../../offline/runtime";
+import { availablePolicies, readPolicyFile, renderPolicyText } from "../../config/policyFiles";
+import { runProgram } from "../../offline/runtime";
+import { stackConfig } from "../../config";
+import { ofType } from "../programRun";
 import { devWithVault, encodeConfig } from "../fixtures";
 import { BROKEN_POLICIES } from "../policyCorpus";
 import { parameterCases, policySets } from "./aclCorpus";

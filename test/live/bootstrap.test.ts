@@ -6,8 +6,10 @@
 import { strict as assert } from "assert";
 import { parseHcl } from "../../acl/hcl";
 import { NODE_IP_PLACEHOLDER } from "../../components/cluster/userData";
-import { nodeCloudConfig } from "../../offline/plan";
-import { one, plain, runProgram, stackConfig } from "../../offline/runtime";
+import { nodeCloudConfig } from "../../scripts/planReport";
+import { runProgram, unwrapSecret } from "../../offline/runtime";
+import { stackConfig } from "../../config";
+import { onlyOfType } from "../programRun";
 import { BootstrapCase, BootstrapResult, NodeFile, runBootstrap } from "./bootstrapSandbox";
 import { FakeImdsOptions, ImdsRequest, imdsRequests, startFakeImds } from "./fakeImds";
 import { registerCleanup, run, runDirectory, stopProcess } from "./processes";
@@ -61,10 +63,10 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     const found = cloudConfig.write_files.find((file) => file.path.endsWith("/vault.hcl.template"));
     assert.ok(script && found, "the cloud-config lacks the bootstrap script or the vault.hcl template");
     template = found;
-    secretString = plain(one(stack, "aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString);
+    secretString = unwrapSecret(onlyOfType(stack, "aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString);
     bundle = JSON.parse(secretString);
     // The script must ask for exactly the secret the node role may read, in the stack's region.
-    const nodePolicy = JSON.parse(one(stack, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const nodePolicy = JSON.parse(onlyOfType(stack, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
     tlsSecretArn = nodePolicy.Statement.find((statement: any) => statement.Sid === "VaultTlsBundle").Resource;
     node = {
       netns,

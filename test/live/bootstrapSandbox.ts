@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { NodeCloudConfig } from "../../offline/plan";
+import type { NodeCloudConfig } from "../../scripts/planReport";
 import { logTail, runDirectory, startProcess, stopProcess, waitFor } from "./processes";
 
 export type NodeFile = NodeCloudConfig["write_files"][number];

@@ -5,8 +5,10 @@
  * a change to what is tested.
  */
 import { parseHcl } from "../../acl/hcl";
-import { renderedVaultConfig } from "../../offline/plan";
-import { ofType, one, plain, ProgramRun, runProgram, stackConfig } from "../../offline/runtime";
+import { renderedVaultConfig } from "../../scripts/planReport";
+import { ProgramRun, runProgram, unwrapSecret } from "../../offline/runtime";
+import { stackConfig } from "../../config";
+import { ofType, onlyOfType } from "../programRun";
 import { ClusterTlsSpec } from "./clusterTls";
 import { TableSchema } from "./emulators";
 
@@ -41,8 +43,8 @@ export async function stackFacts(stack: string): Promise<StackFacts> {
   const awskms = config.seal[0].awskms[0];
   const listener = config.listener[0].tcp[0];
   if (dynamodb.region !== awskms.region) throw new Error(`storage region ${dynamodb.region} differs from seal region ${awskms.region}`);
-  const table = one(run, "aws:dynamodb/table:Table").inputs;
-  const healthCheck = one(run, "aws:lb/targetGroup:TargetGroup").inputs.healthCheck;
+  const table = onlyOfType(run, "aws:dynamodb/table:Table").inputs;
+  const healthCheck = onlyOfType(run, "aws:lb/targetGroup:TargetGroup").inputs.healthCheck;
   return {
     stack,
     vaultHcl,
@@ -62,13 +64,13 @@ function tlsSpec(run: ProgramRun): ClusterTlsSpec {
   const keys = ofType(run, "tls:index/privateKey:PrivateKey");
   // The mock runtime's key placeholders carry the key's name, which links a certificate to its key.
   const curveOf = (pem: unknown) => {
-    const key = keys.find((candidate) => String(plain(pem)).includes(`\n${candidate.name}\n`));
+    const key = keys.find((candidate) => String(unwrapSecret(pem)).includes(`\n${candidate.name}\n`));
     if (!key) throw new Error("a certificate's key is not among the registered private keys");
     return key.inputs.ecdsaCurve;
   };
-  const ca = one(run, "tls:index/selfSignedCert:SelfSignedCert").inputs;
-  const request = one(run, "tls:index/certRequest:CertRequest").inputs;
-  const signed = one(run, "tls:index/locallySignedCert:LocallySignedCert").inputs;
+  const ca = onlyOfType(run, "tls:index/selfSignedCert:SelfSignedCert").inputs;
+  const request = onlyOfType(run, "tls:index/certRequest:CertRequest").inputs;
+  const signed = onlyOfType(run, "tls:index/locallySignedCert:LocallySignedCert").inputs;
   return {
     ca: { keyCurve: curveOf(ca.privateKeyPem), subject: ca.subject, validityHours: ca.validityPeriodHours, allowedUses: ca.allowedUses },
     server: {

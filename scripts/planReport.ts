@@ -4,7 +4,7 @@
  */
 import * as yaml from "js-yaml";
 import { AccessReport, accessMatrix, AccessStatement, ANY_SEGMENT } from "../access";
-import type { Registration } from "./runtime";
+import type { Registration } from "../offline/runtime";
 
 export type PlanFormat = "text" | "markdown";
 

@@ -1,0 +1,47 @@
+/** Lints on each distinct consumer policy: reaches into Vault's own areas, KV v2 layout slips, typos. */
+import type { VaultLayerModel } from "../config";
+import { grants, ruleAcl, staticPrefix } from "./model";
+
+/** Areas no consumer policy may reach, with probe paths that a rule reaching them would match. */
+const FORBIDDEN_AREAS: Array<{ area: string; why: string; probes: string[] }> = [
+  { area: "sys/", why: "system backend (mounts, policies, audit, seal)", probes: ["sys/mounts/x", "sys/policies/acl/x", "sys/auth/x", "sys/audit/x", "sys/seal", "sys/raw/x"] },
+  { area: "auth/token/create*", why: "token creation (a consumer could mint itself new tokens)", probes: ["auth/token/create", "auth/token/create-orphan", "auth/token/create/x"] },
+  { area: "identity/", why: "identity store (entities, groups, OIDC keys)", probes: ["identity/entity/x", "identity/group/x", "identity/oidc/key/x"] },
+];
+
+/** KV v2 paths under a mount: the first segment after the mount is one of these. */
+const KV2_SEGMENTS = new Set(["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config", "+"]);
+
+/** Built-in paths every token may use (its own token, cubbyhole); not typos. */
+const BUILTIN_PREFIXES = ["cubbyhole", "auth/token/lookup-self", "auth/token/renew-self", "auth/token/revoke-self", "sys/"];
+
+/** Lints on each distinct consumer policy. */
+export function policyLints(layer: VaultLayerModel): string[] {
+  const problems: string[] = [];
+  const mounts = [...layer.mounts].sort((a, b) => b.path.length - a.path.length);
+  for (const { name, parsed } of layer.policies) {
+    for (const rule of parsed.rules.filter(grants)) {
+      const where = `${parsed.source}:${rule.line}: path "${rule.written}" (policy ${name})`;
+      if (rule.capabilities.includes("sudo")) problems.push(`${where} grants sudo; consumers never need root-protected paths`);
+      if (rule.path === "" && rule.isPrefix) problems.push(`${where} is a bare "*": it grants everything in Vault`);
+      const single = ruleAcl(rule);
+      for (const area of FORBIDDEN_AREAS) {
+        if (area.probes.some((probe) => single.capabilities(probe).length > 0)) problems.push(`${where} reaches ${area.area}, the ${area.why}`);
+      }
+      const prefix = staticPrefix(rule);
+      const mount = mounts.find((candidate) => prefix.startsWith(`${candidate.path}/`) || prefix === candidate.path);
+      if (mount?.version === 2) {
+        const segment = prefix.slice(mount.path.length + 1).split("/")[0];
+        const rest = rule.written.replace(/^\//, "").slice(mount.path.length + 1);
+        if (segment !== "" && !KV2_SEGMENTS.has(segment) && !rest.startsWith("+")) {
+          problems.push(`${where} is written v1-style on KV v2 mount "${mount.path}" and grants nothing there; use ${mount.path}/data/${rest} (and ${mount.path}/metadata/${rest} to list)`);
+        }
+      }
+      const underMount = mount !== undefined || mounts.some((candidate) => candidate.path.startsWith(prefix) && prefix !== "");
+      if (!underMount && prefix !== "" && !BUILTIN_PREFIXES.some((builtin) => prefix.startsWith(builtin))) {
+        problems.push(`${where} is under no declared mount (declared: ${layer.mounts.map((m) => m.path).join(", ") || "none"}); a typo?`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,93 @@
+/** `vault-platform:cluster`: the HA Vault cluster on AWS, or `enabled: false` for an existing Vault. */
+import { z } from "zod";
+import { prefixLength } from "../lib/cidr";
+import { cidr, OPEN_CIDRS } from "./primitives";
+
+export const clusterSchema = z
+  .strictObject({
+    enabled: z.literal(true, { error: "must be true or false" }).default(true),
+    nodeCount: z.number().int({ error: "must be a whole number" }).min(2, { error: "must be at least 2 for HA" }).max(9, {
+      error: "must be at most 9 (more nodes only add DynamoDB lock contention)",
+    }).default(3),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-1a" }))
+      .min(2, { error: "must list at least 2 availability zones for HA" })
+      .max(6, { error: "must list at most 6 availability zones" })
+      .refine((zones) => new Set(zones).size === zones.length, { error: "must not repeat an availability zone" }),
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as t3.small" }).default("t3.small"),
+    vaultVersion: z.string().regex(/^\d+\.\d+\.\d+$/, {
+      error: 'must be a pinned Vault release such as "1.21.1" (no ranges, no "latest")',
+    }),
+    vpcCidr: cidr.optional(),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0123456789abcdef0" }).optional(),
+    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0123456789abcdef0" })).optional(),
+    singleNatGateway: z.boolean().default(false),
+    allowedCidrs: z.array(cidr).default([]),
+    allowAnyCidr: z.boolean().default(false),
+    healthCheck: z.enum(["active", "unsealed"], { error: 'must be "active" or "unsealed"' }).default("unsealed"),
+    domain: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "must be a DNS name such as vault.example.com" })
+      .optional(),
+    rootVolumeSizeGb: z.number().int({ error: "must be a whole number" }).min(8, { error: "must be at least 8" }).max(1024, { error: "must be at most 1024" }).default(20),
+  })
+  .superRefine((cluster, ctx) => {
+    // Judged only against a valid node count, so one mistake gives one message.
+    if (cluster.nodeCount >= 2 && cluster.availabilityZones.length > cluster.nodeCount) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZones"],
+        input: cluster.availabilityZones.length,
+        message: `must not list more zones than nodeCount (${cluster.nodeCount}); an empty zone adds cost and no availability`,
+      });
+    }
+    const newNetwork = cluster.vpcCidr !== undefined;
+    const existingNetwork = cluster.vpcId !== undefined || cluster.subnetIds !== undefined;
+    if (newNetwork === existingNetwork) {
+      ctx.addIssue({
+        code: "custom",
+        path: newNetwork ? ["vpcId"] : ["vpcCidr"],
+        message: "set either vpcCidr (a new VPC) or vpcId with subnetIds (an existing network), not both and not neither",
+      });
+    }
+    if (newNetwork) {
+      const prefix = prefixLength(cluster.vpcCidr!);
+      if (prefix < 16 || prefix > 24) {
+        ctx.addIssue({ code: "custom", path: ["vpcCidr"], input: cluster.vpcCidr, message: "must have a prefix from /16 to /24 (AWS allows /16 to /28; subnets are carved 4 bits deeper)" });
+      }
+    }
+    if (existingNetwork) {
+      if (cluster.vpcId === undefined) ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required with subnetIds" });
+      if (cluster.subnetIds === undefined) {
+        ctx.addIssue({ code: "custom", path: ["subnetIds"], message: "is required with vpcId: one private subnet per availability zone" });
+      } else if (cluster.subnetIds.length !== cluster.availabilityZones.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["subnetIds"],
+          input: cluster.subnetIds.length,
+          message: `must list one private subnet per availability zone, in the same order (${cluster.availabilityZones.length} zones)`,
+        });
+      }
+    }
+    cluster.allowedCidrs.forEach((value, index) => {
+      if (OPEN_CIDRS.has(value) && !cluster.allowAnyCidr) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowedCidrs", index],
+          input: value,
+          message: "opens the Vault API to every address; list your client networks, or set allowAnyCidr: true if that is really meant",
+        });
+      }
+    });
+  });
+
+/** A disabled cluster: the Vault layer then talks to an existing Vault at vault.address. Other keys are kept but unused. */
+export const disabledClusterSchema = z.looseObject({ enabled: z.literal(false) }).transform(() => ({ enabled: false as const }));
+
+/** True when the raw `cluster` value asks for no cluster, so the lenient schema applies. */
+export function isDisabledCluster(cluster: unknown): boolean {
+  return typeof cluster === "object" && cluster !== null && (cluster as { enabled?: unknown }).enabled === false;
+}
+
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type DisabledCluster = z.output<typeof disabledClusterSchema>;

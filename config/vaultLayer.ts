@@ -1,0 +1,128 @@
+/** The Vault layer's keys: `vault`, `mounts`, `consumers` (with their bindings), `kubernetes`, `audit`. */
+import { z } from "zod";
+import { cidr, dnsLabel, duration, mountPath, unlimitedOrCount } from "./primitives";
+
+/** How a consumer authenticates to Vault: exactly one of these per consumer. */
+export const BINDING_KINDS = ["approle", "kubernetes", "token"] as const;
+export type BindingKind = (typeof BINDING_KINDS)[number];
+
+export const vaultSchema = z.strictObject({
+  configure: z.boolean().default(false),
+  address: z.url({ protocol: /^https$/, error: "must be an https:// URL such as https://vault.example.com:8200" }).optional(),
+  caCertFile: z.string().min(1).optional(),
+  providerTokenTtlSeconds: z.number().int().min(300, { error: "must be at least 300" }).max(86400, { error: "must be at most 86400" }).default(1200),
+});
+
+export const mountSchema = z
+  .strictObject({
+    path: mountPath,
+    version: z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2 (the KV secrets engine version)" }),
+    description: z.string().optional(),
+    maxVersions: unlimitedOrCount.optional(),
+  })
+  .superRefine((mount, ctx) => {
+    if (mount.version === 1 && mount.maxVersions !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maxVersions"], message: "only applies to KV version 2 mounts; remove it or set version: 2" });
+    }
+  });
+
+const approleSchema = z.strictObject({
+  tokenPeriod: duration.optional(),
+  tokenTtl: duration.optional(),
+  tokenMaxTtl: duration.optional(),
+  tokenNumUses: unlimitedOrCount.default(0),
+  secretIdNumUses: unlimitedOrCount.default(0),
+  secretIdTtl: duration.optional(),
+  cidrs: z.array(cidr).default([]),
+});
+
+const kubernetesBindingSchema = z.strictObject({
+  namespace: dnsLabel,
+  serviceAccount: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes service account name" }),
+  tokenTtl: duration.optional(),
+  tokenPeriod: duration.optional(),
+  audience: z.string().min(1).optional(),
+});
+
+const tokenBindingSchema = z.strictObject({
+  ttl: duration.optional(),
+  period: duration.optional(),
+  renewable: z.boolean().default(true),
+  numUses: unlimitedOrCount.default(0),
+});
+
+const accessStatement = z.string().regex(/^(create|read|update|patch|delete|list|sudo|subscribe|recover) \S+$/, {
+  error: 'must be "<capability> <path>", e.g. "read kv/apisix/consumer/jack/jwt-auth"',
+});
+
+export const consumerSchema = z
+  .strictObject({
+    name: dnsLabel,
+    policy: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must name a file policies/<policy>.hcl (lowercase, digits, '-' and '_')" }),
+    approle: approleSchema.optional(),
+    kubernetes: kubernetesBindingSchema.optional(),
+    token: tokenBindingSchema.optional(),
+    client: z
+      .strictObject({
+        kind: z.enum(["apisix", "kes"], { error: 'must be "apisix" or "kes"' }),
+        mount: mountPath.default("kv"),
+      })
+      .optional(),
+    expect: z.strictObject({ allow: z.array(accessStatement).default([]), deny: z.array(accessStatement).default([]) }).optional(),
+  })
+  .superRefine((consumer, ctx) => {
+    const bindings = BINDING_KINDS.filter((kind) => consumer[kind] !== undefined);
+    if (bindings.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `needs exactly one binding of approle, kubernetes or token (has ${bindings.length === 0 ? "none" : bindings.join(" and ")})`,
+      });
+    }
+    const exclusive: Array<[string, unknown, unknown, string, string]> = [
+      ["kubernetes", consumer.kubernetes?.tokenTtl, consumer.kubernetes?.tokenPeriod, "tokenTtl", "tokenPeriod"],
+      ["token", consumer.token?.ttl, consumer.token?.period, "ttl", "period"],
+      ["approle", consumer.approle?.tokenTtl, consumer.approle?.tokenPeriod, "tokenTtl", "tokenPeriod"],
+    ];
+    for (const [binding, ttl, period, ttlKey, periodKey] of exclusive) {
+      if (ttl !== undefined && period !== undefined) {
+        ctx.addIssue({ code: "custom", path: [binding, periodKey], message: `and ${ttlKey} are exclusive: a periodic token ignores its TTL; keep one` });
+      }
+    }
+    const clientBinding = { apisix: "token", kes: "approle" } as const;
+    if (consumer.client && consumer[clientBinding[consumer.client.kind]] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["client", "kind"],
+        input: consumer.client.kind,
+        message: `needs a ${clientBinding[consumer.client.kind]} binding (that is how ${consumer.client.kind} authenticates to Vault)`,
+      });
+    }
+  });
+
+export const kubernetesSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    host: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Kubernetes API server" }).optional(),
+    context: z.string().min(1).optional(),
+    authPath: mountPath.default("kubernetes"),
+    reviewerNamespace: dnsLabel.default("vault-auth"),
+    injector: z.boolean().default(false),
+    injectorChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'must be a pinned chart version such as "0.30.1"' }).default("0.30.1"),
+  })
+  .superRefine((kubernetes, ctx) => {
+    if (kubernetes.enabled && kubernetes.host === undefined) {
+      ctx.addIssue({ code: "custom", path: ["host"], message: "is required when kubernetes.enabled is true (the API server URL Vault calls for TokenReview)" });
+    }
+  });
+
+export const auditSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  path: z.string().regex(/^\/[^\0]*[^/]$/, { error: "must be an absolute file path such as /var/log/vault/audit.log" }).default("/var/log/vault/audit.log"),
+});
+
+export type VaultConfig = z.output<typeof vaultSchema>;
+export type MountConfig = z.output<typeof mountSchema>;
+export type ConsumerConfig = z.output<typeof consumerSchema>;
+export type KubernetesConfig = z.output<typeof kubernetesSchema>;
+export type AuditConfig = z.output<typeof auditSchema>;
