@@ -3,7 +3,7 @@
  * default policy) against its declared expectations, lints on every consumer policy, an isolation
  * report, and the provisioner policy against what the declarations need from it.
  */
-import { consumerPolicy, VaultLayerModel } from "../config";
+import type { VaultLayerModel } from "../config";
 import { expectationMismatches } from "./expectations";
 import { IsolationFinding, isolationFindings } from "./isolation";
 import { policyLints } from "./lints";
@@ -33,8 +33,7 @@ export interface AccessReport {
 
 export function verifyAccess(layer: VaultLayerModel): AccessReport {
   const access = consumerAccess(layer);
-  const provisionerPolicy = consumerPolicy("provisioner", "provisioner").parsed;
-  const provisioner = provisionerCoverage(layer, provisionerPolicy);
+  const provisioner = provisionerCoverage(layer, layer.provisionerPolicy);
   const problems = [
     ...expectationMismatches(access),
     ...policyLints(layer),

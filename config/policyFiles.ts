@@ -29,12 +29,15 @@ export interface ConsumerPolicy {
   parsed: Policy;
 }
 
+/** The provisioning token's policy, policies/provisioner.hcl. */
+export const PROVISIONER_POLICY = "provisioner";
+
 /**
  * Policy names a consumer may not take: Vault's own (`default` is attached to every token, `root` and the
  * Enterprise `response-wrapping` / `control-group` are built in) and the provisioner's, whose power a
  * consumer would otherwise get or could rewrite.
  */
-export const RESERVED_POLICY_NAMES = ["default", "root", "provisioner", "response-wrapping", "control-group"];
+export const RESERVED_POLICY_NAMES = ["default", "root", PROVISIONER_POLICY, "response-wrapping", "control-group"];
 
 /** The policy files available in `dir`, by name without ".hcl". */
 export function availablePolicies(dir = POLICY_DIR): string[] {

@@ -3,9 +3,9 @@
  * how, the distinct policies with their final names and texts, the mounts, the auth paths and audit.
  * The Vault components, the access checks and the provisioner requirements all read this model.
  */
-import { PolicyError } from "../acl";
+import { Policy, PolicyError } from "../acl";
 import { consumerKey, failOnProblems } from "./messages";
-import { ConsumerPolicy, consumerPolicy, RESERVED_POLICY_NAMES } from "./policyFiles";
+import { ConsumerPolicy, consumerPolicy, PROVISIONER_POLICY, RESERVED_POLICY_NAMES } from "./policyFiles";
 import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig } from "./vaultLayer";
 
 /** Where the AppRole auth method is mounted. */
@@ -31,6 +31,8 @@ export interface VaultLayerModel {
   /** `vault-platform:kubernetes`: the Kubernetes auth method and the injector. */
   kubernetes: KubernetesConfig;
   audit: AuditConfig;
+  /** policies/provisioner.hcl, the policy of the token `pulumi up` uses, as the access checks read it. */
+  provisionerPolicy: Policy;
 }
 
 export interface VaultLayerInput {
@@ -65,6 +67,13 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
       problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
     }
   });
+  let provisionerPolicy: Policy | undefined;
+  try {
+    provisionerPolicy = consumerPolicy(PROVISIONER_POLICY, PROVISIONER_POLICY, policyDir).parsed;
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    problems.push(`${error.message} (the provisioning token's policy; \`npm run plan\` prints what it must allow)`);
+  }
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
   return {
@@ -78,5 +87,6 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     },
     kubernetes: input.kubernetes,
     audit: input.audit,
+    provisionerPolicy: provisionerPolicy!,
   };
 }

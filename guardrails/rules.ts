@@ -4,6 +4,7 @@
  * policy pack for `pulumi preview --policy-pack guardrails`.
  */
 import { parsePolicy } from "../acl";
+import { AWS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 
 /** What a rule sees of a resource: its type, name, inputs, options and provider. */
 export interface GuardedResource {
@@ -35,26 +36,6 @@ export interface StackRule {
   check(resources: GuardedResource[], context: RuleContext): string[];
 }
 
-const T = {
-  kmsKey: "aws:kms/key:Key",
-  table: "aws:dynamodb/table:Table",
-  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  legacyRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policy: "aws:iam/policy:Policy",
-  asg: "aws:autoscaling/group:Group",
-  subnet: "aws:ec2/subnet:Subnet",
-  vaultPolicy: "vault:index/policy:Policy",
-  approleRole: "vault:appRole/authBackendRole:AuthBackendRole",
-  kubernetesRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
-  tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
-  token: "vault:index/token:Token",
-  audit: "vault:index/audit:Audit",
-};
 
 const OPEN = ["0.0.0.0/0", "::/0"];
 const DATA_SERVICES = /^(dynamodb|kms|secretsmanager):/i;
@@ -73,52 +54,52 @@ function statements(document: unknown): Array<Record<string, any>> {
 
 export const RESOURCE_RULES: ResourceRule[] = [
   {
-    name: "kms-key-rotation", types: [T.kmsKey],
+    name: "kms-key-rotation", types: [AWS_TYPES.kmsKey],
     description: "The seal key rotates yearly; rotation keeps old versions, so nothing is lost.",
     check: (r) => (isTrue(r.props.enableKeyRotation) ? undefined : "enableKeyRotation must be true"),
   },
   {
-    name: "kms-key-deletion-window", types: [T.kmsKey],
+    name: "kms-key-deletion-window", types: [AWS_TYPES.kmsKey],
     description: "Deleting the seal key destroys every secret; the longest window (30 days) leaves time to cancel.",
     check: (r) => (r.props.deletionWindowInDays === 30 ? undefined : `deletionWindowInDays must be 30 (got ${r.props.deletionWindowInDays ?? "unset"})`),
   },
   {
-    name: "kms-key-protected", types: [T.kmsKey],
+    name: "kms-key-protected", types: [AWS_TYPES.kmsKey],
     description: "The seal key is protected in Pulumi so no update or destroy can delete it.",
     check: (r) => (r.protect ? undefined : "the seal key must have protect: true"),
   },
   {
-    name: "dynamodb-point-in-time-recovery", types: [T.table],
+    name: "dynamodb-point-in-time-recovery", types: [AWS_TYPES.table],
     description: "The storage table holds every secret; PITR allows recovery from a bad write or a bad operator.",
     check: (r) => (isTrue(r.props.pointInTimeRecovery?.enabled) ? undefined : "pointInTimeRecovery.enabled must be true"),
   },
   {
-    name: "dynamodb-encryption", types: [T.table],
+    name: "dynamodb-encryption", types: [AWS_TYPES.table],
     description: "Server-side encryption on the storage table, in addition to Vault's barrier.",
     check: (r) => (isTrue(r.props.serverSideEncryption?.enabled) ? undefined : "serverSideEncryption.enabled must be true"),
   },
   {
-    name: "dynamodb-deletion-protection", types: [T.table],
+    name: "dynamodb-deletion-protection", types: [AWS_TYPES.table],
     description: "AWS refuses to delete the storage table while deletion protection is on.",
     check: (r) => (isTrue(r.props.deletionProtectionEnabled) ? undefined : "deletionProtectionEnabled must be true"),
   },
   {
-    name: "dynamodb-protected", types: [T.table],
+    name: "dynamodb-protected", types: [AWS_TYPES.table],
     description: "The storage table is protected in Pulumi so no update or destroy can delete it.",
     check: (r) => (r.protect ? undefined : "the storage table must have protect: true"),
   },
   {
-    name: "dynamodb-on-demand", types: [T.table],
+    name: "dynamodb-on-demand", types: [AWS_TYPES.table],
     description: "Throttled writes can block Vault's leader election; on-demand billing does not throttle at provisioned limits.",
     check: (r) => (r.props.billingMode === "PAY_PER_REQUEST" ? undefined : `billingMode must be PAY_PER_REQUEST (got ${r.props.billingMode ?? "unset"})`),
   },
   {
-    name: "launch-template-imdsv2", types: [T.launchTemplate],
+    name: "launch-template-imdsv2", types: [AWS_TYPES.launchTemplate],
     description: "IMDSv2 only: instance credentials cannot be stolen through a server-side request forgery.",
     check: (r) => (r.props.metadataOptions?.httpTokens === "required" ? undefined : "metadataOptions.httpTokens must be \"required\""),
   },
   {
-    name: "launch-template-encrypted-volumes", types: [T.launchTemplate],
+    name: "launch-template-encrypted-volumes", types: [AWS_TYPES.launchTemplate],
     description: "Node disks hold the audit log and swap of secret material; they are encrypted.",
     check: (r) => {
       const mappings = list(r.props.blockDeviceMappings);
@@ -127,44 +108,44 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "launch-template-no-public-ip", types: [T.launchTemplate],
+    name: "launch-template-no-public-ip", types: [AWS_TYPES.launchTemplate],
     description: "Vault nodes are never reachable from the internet.",
     check: (r) => (list(r.props.networkInterfaces).some((nic: any) => isTrue(nic.associatePublicIpAddress)) || isTrue(r.props.associatePublicIpAddress)
       ? "no network interface may associate a public IP" : undefined),
   },
   {
-    name: "launch-template-no-ssh-key", types: [T.launchTemplate],
+    name: "launch-template-no-ssh-key", types: [AWS_TYPES.launchTemplate],
     description: "Operators use SSM Session Manager; an SSH key is a credential nobody rotates.",
     check: (r) => (isSet(r.props.keyName) ? `keyName must not be set (got ${r.props.keyName})` : undefined),
   },
   {
-    name: "load-balancer-internal", types: [T.loadBalancer],
+    name: "load-balancer-internal", types: [AWS_TYPES.loadBalancer],
     description: "The Vault API is private; the load balancer has no internet-facing address.",
     check: (r) => (isTrue(r.props.internal) ? undefined : "internal must be true"),
   },
   {
-    name: "no-open-ingress", types: [T.ingressRule, T.securityGroup, T.legacyRule],
+    name: "no-open-ingress", types: [AWS_TYPES.ingressRule, AWS_TYPES.securityGroup, AWS_TYPES.legacySecurityGroupRule],
     description: "No security group accepts traffic from 0.0.0.0/0 or ::/0.",
     check: (r) => {
-      const sources = r.type === T.securityGroup
+      const sources = r.type === AWS_TYPES.securityGroup
         ? list<Record<string, any>>(r.props.ingress).flatMap((rule) => [...list(rule.cidrBlocks), ...list(rule.ipv6CidrBlocks)])
-        : r.type === T.legacyRule && r.props.type !== "ingress" ? [] : [r.props.cidrIpv4, r.props.cidrIpv6, ...list(r.props.cidrBlocks), ...list(r.props.ipv6CidrBlocks)];
+        : r.type === AWS_TYPES.legacySecurityGroupRule && r.props.type !== "ingress" ? [] : [r.props.cidrIpv4, r.props.cidrIpv6, ...list(r.props.cidrBlocks), ...list(r.props.ipv6CidrBlocks)];
       const open = sources.filter((source) => OPEN.includes(source));
       return open.length > 0 ? `ingress from ${open.join(", ")} is not allowed` : undefined;
     },
   },
   {
-    name: "security-rules-described", types: [T.ingressRule, T.egressRule, T.securityGroup, T.legacyRule],
+    name: "security-rules-described", types: [AWS_TYPES.ingressRule, AWS_TYPES.egressRule, AWS_TYPES.securityGroup, AWS_TYPES.legacySecurityGroupRule],
     description: "Every security group and rule says why it exists, so a review can tell what is open and why.",
     check: (r) => {
-      const undocumented = r.type === T.securityGroup
+      const undocumented = r.type === AWS_TYPES.securityGroup
         ? !isSet(r.props.description) || [...list(r.props.ingress), ...list(r.props.egress)].some((rule: any) => !isSet(rule.description))
         : !isSet(r.props.description);
       return undocumented ? "every security group and rule needs a description" : undefined;
     },
   },
   {
-    name: "iam-no-wildcard-resource-on-data", types: [T.rolePolicy, T.policy],
+    name: "iam-no-wildcard-resource-on-data", types: [AWS_TYPES.rolePolicy, AWS_TYPES.iamPolicy],
     description: "DynamoDB, KMS and Secrets Manager grants are scoped to the table, the key and the secret, never Resource \"*\".",
     check: (r) => {
       const wide = statements(r.props.policy).filter((statement) => statement.Effect !== "Deny"
@@ -173,7 +154,7 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "iam-no-wildcard-action", types: [T.rolePolicy, T.policy],
+    name: "iam-no-wildcard-action", types: [AWS_TYPES.rolePolicy, AWS_TYPES.iamPolicy],
     description: "No IAM statement allows Action \"*\" or a whole service (\"kms:*\").",
     check: (r) => {
       const wide = statements(r.props.policy).filter((statement) => statement.Effect !== "Deny" && list(statement.Action).some((action: string) => action === "*" || action.endsWith(":*")));
@@ -181,12 +162,12 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "asg-ec2-health-check", types: [T.asg],
+    name: "asg-ec2-health-check", types: [AWS_TYPES.autoScalingGroup],
     description: "Load-balancer health would replace standbys (429) and uninitialised nodes (501) in a loop; nodes use EC2 health.",
     check: (r) => (r.props.healthCheckType === "ELB" ? "healthCheckType must be EC2 (see components/cluster/nodes.ts)" : undefined),
   },
   {
-    name: "vault-consumer-policy-no-sudo", types: [T.vaultPolicy],
+    name: "vault-consumer-policy-no-sudo", types: [VAULT_TYPES.policy],
     description: "Consumer policies never grant sudo (root-protected paths); only the provisioner may.",
     check: (r) => {
       if (r.props.name === "provisioner" || typeof r.props.policy !== "string") return undefined;
@@ -199,23 +180,23 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "approle-secret-id-bounded-in-prod", types: [T.approleRole],
+    name: "approle-secret-id-bounded-in-prod", types: [VAULT_TYPES.approleRole],
     description: "In production a SecretID must expire or run out of uses, so a leaked one does not work forever.",
     check: (r, context) => (context.stack.startsWith("prod") && !isSet(r.props.secretIdNumUses) && !isSet(r.props.secretIdTtl)
       ? "set secretIdTtl or secretIdNumUses for production stacks" : undefined),
   },
   {
-    name: "auth-role-tokens-bounded", types: [T.approleRole, T.kubernetesRole],
+    name: "auth-role-tokens-bounded", types: [VAULT_TYPES.approleRole, VAULT_TYPES.kubernetesRole],
     description: "Login tokens carry a TTL or a period, so they die when their holder stops renewing them.",
     check: (r) => (isSet(r.props.tokenTtl) || isSet(r.props.tokenPeriod) ? undefined : "set tokenTtl or tokenPeriod"),
   },
   {
-    name: "vault-token-bounded", types: [T.token],
+    name: "vault-token-bounded", types: [VAULT_TYPES.token],
     description: "Issued tokens carry a TTL or a period.",
     check: (r) => (isSet(r.props.ttl) || isSet(r.props.period) ? undefined : "set ttl or period"),
   },
   {
-    name: "token-role-scoped", types: [T.tokenRole],
+    name: "token-role-scoped", types: [VAULT_TYPES.tokenRole],
     description: "Token roles issue orphans limited to named policies: never root, never a glob.",
     check: (r) => {
       const policies = list<string>(r.props.allowedPolicies);
@@ -225,7 +206,7 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "kubernetes-role-bound", types: [T.kubernetesRole],
+    name: "kubernetes-role-bound", types: [VAULT_TYPES.kubernetesRole],
     description: "A Kubernetes role is bound to named service accounts in named namespaces, never \"*\".",
     check: (r) => ([...list(r.props.boundServiceAccountNames), ...list(r.props.boundServiceAccountNamespaces)].some((name) => name === "*")
       || list(r.props.boundServiceAccountNamespaces).length === 0 ? "bind named service accounts and namespaces" : undefined),
@@ -244,18 +225,18 @@ export const STACK_RULES: StackRule[] = [
     description: "Vault nodes span at least two availability zones.",
     check: (resources) => {
       const problems: string[] = [];
-      for (const group of resources.filter((r) => r.type === T.asg)) {
+      for (const group of resources.filter((r) => r.type === AWS_TYPES.autoScalingGroup)) {
         if (list(group.props.vpcZoneIdentifiers).length < 2) problems.push(`${group.name}: vpcZoneIdentifiers must list subnets in at least two zones`);
       }
-      const zones = new Set(resources.filter((r) => r.type === T.subnet && /private/.test(r.name)).map((r) => r.props.availabilityZone));
-      if (resources.some((r) => r.type === T.subnet) && zones.size < 2) problems.push(`private subnets span ${zones.size} zone(s); at least 2 are needed`);
+      const zones = new Set(resources.filter((r) => r.type === AWS_TYPES.subnet && /private/.test(r.name)).map((r) => r.props.availabilityZone));
+      if (resources.some((r) => r.type === AWS_TYPES.subnet) && zones.size < 2) problems.push(`private subnets span ${zones.size} zone(s); at least 2 are needed`);
       return problems;
     },
   },
   {
     name: "vault-audit-enabled",
     description: "When the stack configures Vault, it also turns on an audit device.",
-    check: (resources) => (resources.some((r) => r.type.startsWith("vault:")) && !resources.some((r) => r.type === T.audit)
+    check: (resources) => (resources.some((r) => r.type.startsWith("vault:")) && !resources.some((r) => r.type === VAULT_TYPES.audit)
       ? ["no vault:index/audit:Audit is declared"] : []),
   },
 ];

@@ -6,8 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { parseConfig, PlatformConfig, PROJECT, RawConfig } from "../config";
+import { ParseOptions, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
+import { AWS_TYPES, KUBERNETES_TYPES, TLS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -22,6 +23,8 @@ export interface Registration {
   provider: string;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Former type tokens this resource is aliased to (what keeps a renamed component's URNs). */
+  aliasTypes: string[];
 }
 
 export interface ProgramRun {
@@ -43,6 +46,7 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, 
         inputs: inputsByResource.get(`${req.getType()}::${req.getName()}`) ?? {},
         parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect() === true,
         retainOnDelete: req.getRetainondelete() === true,
+        aliasTypes: req.getAliasesList().map((alias: any) => alias.getSpec()?.getType()).filter((type: unknown) => typeof type === "string" && type !== ""),
       });
     }
     callback(err, response);
@@ -61,20 +65,20 @@ MockMonitor.prototype.registerResourceOutputs = function (this: MockMonitor, req
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
   switch (type) {
-    case "aws:dynamodb/table:Table": return { name: `${name}-abc123`, arn: arn("dynamodb") };
-    case "aws:kms/key:Key": return { arn: arn("kms"), keyId: `${name}-key-id` };
-    case "aws:iam/role:Role": return { name: `${name}-abc123`, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
-    case "aws:lb/loadBalancer:LoadBalancer": return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
-    case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
-    case "aws:autoscaling/group:Group": return { name: `${name}-abc123` };
-    case "tls:index/privateKey:PrivateKey": return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
-    case "tls:index/selfSignedCert:SelfSignedCert":
-    case "tls:index/locallySignedCert:LocallySignedCert": return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
-    case "tls:index/certRequest:CertRequest": return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` };
-    case "vault:appRole/authBackendRole:AuthBackendRole": return { roleId: `${inputs.roleName}-role-id` };
-    case "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": return { secretId: `${inputs.roleName}-secret-id`, accessor: `${name}-accessor` };
-    case "vault:index/token:Token": return { clientToken: `hvs.${name}-token` };
-    case "kubernetes:core/v1:Secret": return { data: { token: Buffer.from(`jwt-${name}`).toString("base64"), "ca.crt": Buffer.from("k8s-ca").toString("base64") } };
+    case AWS_TYPES.table: return { name: `${name}-abc123`, arn: arn("dynamodb") };
+    case AWS_TYPES.kmsKey: return { arn: arn("kms"), keyId: `${name}-key-id` };
+    case AWS_TYPES.role: return { name: `${name}-abc123`, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
+    case AWS_TYPES.loadBalancer: return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
+    case AWS_TYPES.launchTemplate: return { latestVersion: 1 };
+    case AWS_TYPES.autoScalingGroup: return { name: `${name}-abc123` };
+    case TLS_TYPES.privateKey: return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
+    case TLS_TYPES.selfSignedCert:
+    case TLS_TYPES.locallySignedCert: return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
+    case TLS_TYPES.certRequest: return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` };
+    case VAULT_TYPES.approleRole: return { roleId: `${inputs.roleName}-role-id` };
+    case VAULT_TYPES.approleSecretId: return { secretId: `${inputs.roleName}-secret-id`, accessor: `${name}-accessor` };
+    case VAULT_TYPES.token: return { clientToken: `hvs.${name}-token` };
+    case KUBERNETES_TYPES.secret: return { data: { token: Buffer.from(`jwt-${name}`).toString("base64"), "ca.crt": Buffer.from("k8s-ca").toString("base64") } };
     default: return { arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown") };
   }
 }
@@ -95,9 +99,12 @@ export function lastRegistrations(): Registration[] {
   return [...current];
 }
 
-/** Runs the program with this raw configuration (parsed inside the stack, as `pulumi up` does). */
-export function runProgram(config: RawConfig, stack = "dev", env: NodeJS.ProcessEnv = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
-  return runStack(stack, config, () => parseConfig(pulumi.runtime.allConfig(), { env }), options);
+/**
+ * Runs the program with this raw configuration (parsed inside the stack, as `pulumi up` does). VAULT_TOKEN
+ * comes from `parse.env` only, never from this process's environment.
+ */
+export function runProgram(config: RawConfig, stack = "dev", parse: ParseOptions = {}, options: PlatformOptions = {}): Promise<ProgramRun> {
+  return runStack(stack, config, () => parseConfig(pulumi.runtime.allConfig(), { ...parse, env: parse.env ?? {} }), options);
 }
 
 /** Runs the program with configuration already parsed (and possibly adjusted) by the caller. */

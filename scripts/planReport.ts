@@ -4,6 +4,7 @@
  */
 import * as yaml from "js-yaml";
 import { AccessReport, accessMatrix, AccessStatement, ANY_SEGMENT } from "../access";
+import { AWS_TYPES } from "../components/resourceTypes";
 import type { Registration } from "../offline/runtime";
 
 export type PlanFormat = "text" | "markdown";
@@ -39,7 +40,7 @@ export interface NodeCloudConfig {
 
 /** The cloud-config the nodes boot with, read back from the launch template's user-data. */
 export function nodeCloudConfig(registrations: Registration[]): NodeCloudConfig | undefined {
-  const template = registrations.find((registration) => registration.type === "aws:ec2/launchTemplate:LaunchTemplate");
+  const template = registrations.find((registration) => registration.type === AWS_TYPES.launchTemplate);
   if (!template) return undefined;
   return yaml.load(Buffer.from(template.inputs.userData, "base64").toString("utf8")) as NodeCloudConfig;
 }

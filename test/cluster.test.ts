@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { parseHcl } from "../acl/hcl";
+import { AWS_TYPES, TLS_TYPES } from "../components/resourceTypes";
 import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from "../components/cluster/loadBalancer";
 import { carveSubnets } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
@@ -9,24 +10,6 @@ import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/
 import { encodeConfig, stackConfig } from "../config";
 import { ofType, onlyOfType } from "./programRun";
 
-const T = {
-  table: "aws:dynamodb/table:Table",
-  key: "aws:kms/key:Key",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  template: "aws:ec2/launchTemplate:LaunchTemplate",
-  asg: "aws:autoscaling/group:Group",
-  subnet: "aws:ec2/subnet:Subnet",
-  nlb: "aws:lb/loadBalancer:LoadBalancer",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  certRequest: "tls:index/certRequest:CertRequest",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  nat: "aws:ec2/natGateway:NatGateway",
-};
 
 for (const [stack, expected] of [
   ["dev", { nodes: 2, zones: ["eu-west-1a", "eu-west-1b"], health: "/v1/sys/health?standbyok=true", nats: 1, failover: 20 }],
@@ -39,7 +22,7 @@ for (const [stack, expected] of [
     });
 
     it("stores data in a DynamoDB table with the schema Vault expects", () => {
-      const table = onlyOfType(run, T.table).inputs;
+      const table = onlyOfType(run, AWS_TYPES.table).inputs;
       assert.equal(table.hashKey, "Path");
       assert.equal(table.rangeKey, "Key");
       assert.deepEqual(table.attributes, [{ name: "Path", type: "S" }, { name: "Key", type: "S" }]);
@@ -50,12 +33,12 @@ for (const [stack, expected] of [
     });
 
     it("protects the table and the seal key from deletion", () => {
-      assert.equal(onlyOfType(run, T.table).protect, true);
-      assert.equal(onlyOfType(run, T.key).protect, true);
+      assert.equal(onlyOfType(run, AWS_TYPES.table).protect, true);
+      assert.equal(onlyOfType(run, AWS_TYPES.kmsKey).protect, true);
     });
 
     it("rotates the seal key, with a 30-day deletion window and a policy naming the node role", () => {
-      const key = onlyOfType(run, T.key).inputs;
+      const key = onlyOfType(run, AWS_TYPES.kmsKey).inputs;
       assert.equal(key.enableKeyRotation, true);
       assert.equal(key.deletionWindowInDays, 30);
       const policy = JSON.parse(key.policy);
@@ -67,7 +50,7 @@ for (const [stack, expected] of [
     });
 
     it("scopes every IAM statement of the nodes to one resource", () => {
-      const document = JSON.parse(onlyOfType(run, T.rolePolicy).inputs.policy);
+      const document = JSON.parse(onlyOfType(run, AWS_TYPES.rolePolicy).inputs.policy);
       const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
       assert.deepEqual(Object.keys(bySid).sort(), ["VaultSeal", "VaultStorage", "VaultTlsBundle"]);
       assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
@@ -84,14 +67,14 @@ for (const [stack, expected] of [
     });
 
     it("gives operators SSM Session Manager, and the nodes an EC2-only trust policy", () => {
-      assert.equal(onlyOfType(run, T.attachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-      const trust = JSON.parse(onlyOfType(run, T.role).inputs.assumeRolePolicy);
+      assert.equal(onlyOfType(run, AWS_TYPES.rolePolicyAttachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+      const trust = JSON.parse(onlyOfType(run, AWS_TYPES.role).inputs.assumeRolePolicy);
       assert.deepEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
       assert.equal(ofType(run, "aws:iam/accessKey:AccessKey").length, 0);
     });
 
     it("launches hardened nodes: IMDSv2 required, encrypted root volume, no public IP, AL2023", () => {
-      const template = onlyOfType(run, T.template).inputs;
+      const template = onlyOfType(run, AWS_TYPES.launchTemplate).inputs;
       assert.equal(template.metadataOptions.httpTokens, "required");
       assert.equal(template.metadataOptions.httpPutResponseHopLimit, 1);
       assert.equal(template.blockDeviceMappings[0].ebs.encrypted, "true");
@@ -102,7 +85,7 @@ for (const [stack, expected] of [
     });
 
     it(`runs ${expected.nodes} nodes in an Auto Scaling group with EC2 health and instance refresh`, () => {
-      const group = onlyOfType(run, T.asg).inputs;
+      const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
       assert.equal(group.minSize, expected.nodes);
       assert.equal(group.maxSize, expected.nodes);
       assert.equal(group.desiredCapacity, expected.nodes);
@@ -112,49 +95,49 @@ for (const [stack, expected] of [
     });
 
     it(`puts one private subnet in each of ${expected.zones.length} zones`, () => {
-      const privateSubnets = ofType(run, T.subnet).filter((subnet) => subnet.name.includes("-private-"));
+      const privateSubnets = ofType(run, AWS_TYPES.subnet).filter((subnet) => subnet.name.includes("-private-"));
       assert.deepEqual(privateSubnets.map((subnet) => subnet.inputs.availabilityZone).sort(), [...expected.zones]);
-      assert.ok(ofType(run, T.subnet).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
-      assert.equal(ofType(run, T.nat).length, expected.nats);
+      assert.ok(ofType(run, AWS_TYPES.subnet).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
+      assert.equal(ofType(run, AWS_TYPES.natGateway).length, expected.nats);
     });
 
     it(`health-checks ${expected.health} over HTTPS behind an internal NLB on 8200`, () => {
-      const balancer = onlyOfType(run, T.nlb).inputs;
+      const balancer = onlyOfType(run, AWS_TYPES.loadBalancer).inputs;
       assert.equal(balancer.internal, true);
       assert.equal(balancer.loadBalancerType, "network");
       assert.equal(balancer.subnets.length, expected.zones.length);
-      const health = onlyOfType(run, T.targetGroup).inputs.healthCheck;
+      const health = onlyOfType(run, AWS_TYPES.targetGroup).inputs.healthCheck;
       assert.equal(health.protocol, "HTTPS");
       assert.equal(health.path, expected.health);
       assert.equal(health.matcher, "200");
-      const listener = onlyOfType(run, T.listener).inputs;
+      const listener = onlyOfType(run, AWS_TYPES.listener).inputs;
       assert.equal(listener.port, 8200);
       assert.equal(listener.protocol, "TCP", "TLS passes through to Vault");
     });
 
     it("opens no ingress to the world and describes every rule", () => {
-      const rules = [...ofType(run, T.ingress), ...ofType(run, T.egress)];
+      const rules = [...ofType(run, AWS_TYPES.ingressRule), ...ofType(run, AWS_TYPES.egressRule)];
       assert.ok(rules.length >= 7);
       for (const rule of rules) assert.ok(rule.inputs.description?.length > 10, `${rule.name} has no description`);
-      for (const rule of ofType(run, T.ingress)) {
+      for (const rule of ofType(run, AWS_TYPES.ingressRule)) {
         assert.ok(!["0.0.0.0/0", "::/0"].includes(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6), `${rule.name} is open to the world`);
       }
-      const nodePorts = ofType(run, T.ingress).filter((rule) => rule.name.startsWith("vault-firewall-nodes")).map((rule) => rule.inputs.fromPort);
+      const nodePorts = ofType(run, AWS_TYPES.ingressRule).filter((rule) => rule.name.startsWith("vault-firewall-nodes")).map((rule) => rule.inputs.fromPort);
       assert.deepEqual(nodePorts.sort(), [8200, 8200, 8201]);
     });
 
     it("issues a server certificate for the load balancer name, localhost and 127.0.0.1", () => {
-      const request = onlyOfType(run, T.certRequest).inputs;
+      const request = onlyOfType(run, TLS_TYPES.certRequest).inputs;
       assert.ok(request.dnsNames.includes("vault-lb-nlb-0123.elb.eu-west-1.amazonaws.com"));
       assert.ok(request.dnsNames.includes("localhost"));
       assert.deepEqual(request.ipAddresses, ["127.0.0.1"]);
     });
 
     it("ships the TLS bundle through Secrets Manager and the user-data renders the stack's values", () => {
-      const bundle = onlyOfType(run, T.secretVersion).inputs.secretString;
+      const bundle = onlyOfType(run, AWS_TYPES.secretVersion).inputs.secretString;
       assert.ok(isSecretInput(bundle), "the TLS bundle must reach the engine as a secret");
       assert.match(unwrapSecret(bundle), /privateKey/);
-      assert.doesNotMatch(Buffer.from(onlyOfType(run, T.template).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
+      assert.doesNotMatch(Buffer.from(onlyOfType(run, AWS_TYPES.launchTemplate).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
       const parsed = parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl");
       assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
       assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
@@ -216,17 +199,17 @@ describe("cluster: an existing network", () => {
     delete cluster.vpcCidr;
     Object.assign(cluster, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] });
     const run = await runProgram({ ...config, ...encodeConfig({ "vault-platform:cluster": cluster }) });
-    assert.equal(ofType(run, "aws:ec2/vpc:Vpc").length, 0);
-    assert.equal(ofType(run, T.subnet).length, 0);
-    assert.deepEqual(onlyOfType(run, T.asg).inputs.vpcZoneIdentifiers, cluster.subnetIds);
-    assert.equal(onlyOfType(run, T.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
+    assert.equal(ofType(run, AWS_TYPES.vpc).length, 0);
+    assert.equal(ofType(run, AWS_TYPES.subnet).length, 0);
+    assert.deepEqual(onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs.vpcZoneIdentifiers, cluster.subnetIds);
+    assert.equal(onlyOfType(run, AWS_TYPES.targetGroup).inputs.vpcId, "vpc-0123456789abcdef0");
   });
 });
 
 describe("cluster: a domain", () => {
   it("adds the domain to the certificate and the address", async () => {
     const run = await runProgram(stackConfig("prod"), "prod");
-    assert.ok(onlyOfType(run, T.certRequest).inputs.dnsNames.includes("vault.example.internal"));
+    assert.ok(onlyOfType(run, TLS_TYPES.certRequest).inputs.dnsNames.includes("vault.example.internal"));
     assert.equal(run.resolved.vaultAddress, "https://vault.example.internal:8200");
   });
 });

@@ -3,6 +3,7 @@ import { evaluate, GuardedResource, RESOURCE_RULES, STACK_RULES } from "../guard
 import { ProgramRun, Registration, runProgram, unwrapSecret } from "../offline/runtime";
 import { stackConfig } from "../config";
 import { devWithVault, encodeConfig } from "./fixtures";
+import { AWS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 
 /** The mocked registrations as the pack sees resources (secret markers unwrapped, provider by name). */
 export function guardedResources(run: ProgramRun): GuardedResource[] {
@@ -22,47 +23,47 @@ const statementPolicy = (statement: Record<string, unknown>) => JSON.stringify({
 
 /** A compliant and a violating resource for each rule. */
 const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
-  "kms-key-rotation": [resource("aws:kms/key:Key", { enableKeyRotation: true }), resource("aws:kms/key:Key", { enableKeyRotation: false })],
-  "kms-key-deletion-window": [resource("aws:kms/key:Key", { deletionWindowInDays: 30 }), resource("aws:kms/key:Key", { deletionWindowInDays: 7 })],
-  "kms-key-protected": [resource("aws:kms/key:Key", {}, { protect: true }), resource("aws:kms/key:Key", {})],
-  "dynamodb-point-in-time-recovery": [resource("aws:dynamodb/table:Table", { pointInTimeRecovery: { enabled: true } }), resource("aws:dynamodb/table:Table", {})],
-  "dynamodb-encryption": [resource("aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true } }), resource("aws:dynamodb/table:Table", { serverSideEncryption: { enabled: false } })],
-  "dynamodb-deletion-protection": [resource("aws:dynamodb/table:Table", { deletionProtectionEnabled: true }), resource("aws:dynamodb/table:Table", {})],
-  "dynamodb-protected": [resource("aws:dynamodb/table:Table", {}, { protect: true }), resource("aws:dynamodb/table:Table", {})],
-  "dynamodb-on-demand": [resource("aws:dynamodb/table:Table", { billingMode: "PAY_PER_REQUEST" }), resource("aws:dynamodb/table:Table", { billingMode: "PROVISIONED" })],
-  "launch-template-imdsv2": [resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required" } }), resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "optional" } })],
-  "launch-template-encrypted-volumes": [resource("aws:ec2/launchTemplate:LaunchTemplate", { blockDeviceMappings: [{ ebs: { encrypted: "true" } }] }), resource("aws:ec2/launchTemplate:LaunchTemplate", { blockDeviceMappings: [{ ebs: { encrypted: "false" } }] })],
-  "launch-template-no-public-ip": [resource("aws:ec2/launchTemplate:LaunchTemplate", { networkInterfaces: [{ associatePublicIpAddress: "false" }] }), resource("aws:ec2/launchTemplate:LaunchTemplate", { networkInterfaces: [{ associatePublicIpAddress: "true" }] })],
-  "launch-template-no-ssh-key": [resource("aws:ec2/launchTemplate:LaunchTemplate", {}), resource("aws:ec2/launchTemplate:LaunchTemplate", { keyName: "ops" })],
-  "load-balancer-internal": [resource("aws:lb/loadBalancer:LoadBalancer", { internal: true }), resource("aws:lb/loadBalancer:LoadBalancer", { internal: false })],
-  "no-open-ingress": [resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { cidrIpv4: "10.0.0.0/8" }), resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { cidrIpv6: "::/0" })],
-  "security-rules-described": [resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", { description: "why" }), resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", {})],
+  "kms-key-rotation": [resource(AWS_TYPES.kmsKey, { enableKeyRotation: true }), resource(AWS_TYPES.kmsKey, { enableKeyRotation: false })],
+  "kms-key-deletion-window": [resource(AWS_TYPES.kmsKey, { deletionWindowInDays: 30 }), resource(AWS_TYPES.kmsKey, { deletionWindowInDays: 7 })],
+  "kms-key-protected": [resource(AWS_TYPES.kmsKey, {}, { protect: true }), resource(AWS_TYPES.kmsKey, {})],
+  "dynamodb-point-in-time-recovery": [resource(AWS_TYPES.table, { pointInTimeRecovery: { enabled: true } }), resource(AWS_TYPES.table, {})],
+  "dynamodb-encryption": [resource(AWS_TYPES.table, { serverSideEncryption: { enabled: true } }), resource(AWS_TYPES.table, { serverSideEncryption: { enabled: false } })],
+  "dynamodb-deletion-protection": [resource(AWS_TYPES.table, { deletionProtectionEnabled: true }), resource(AWS_TYPES.table, {})],
+  "dynamodb-protected": [resource(AWS_TYPES.table, {}, { protect: true }), resource(AWS_TYPES.table, {})],
+  "dynamodb-on-demand": [resource(AWS_TYPES.table, { billingMode: "PAY_PER_REQUEST" }), resource(AWS_TYPES.table, { billingMode: "PROVISIONED" })],
+  "launch-template-imdsv2": [resource(AWS_TYPES.launchTemplate, { metadataOptions: { httpTokens: "required" } }), resource(AWS_TYPES.launchTemplate, { metadataOptions: { httpTokens: "optional" } })],
+  "launch-template-encrypted-volumes": [resource(AWS_TYPES.launchTemplate, { blockDeviceMappings: [{ ebs: { encrypted: "true" } }] }), resource(AWS_TYPES.launchTemplate, { blockDeviceMappings: [{ ebs: { encrypted: "false" } }] })],
+  "launch-template-no-public-ip": [resource(AWS_TYPES.launchTemplate, { networkInterfaces: [{ associatePublicIpAddress: "false" }] }), resource(AWS_TYPES.launchTemplate, { networkInterfaces: [{ associatePublicIpAddress: "true" }] })],
+  "launch-template-no-ssh-key": [resource(AWS_TYPES.launchTemplate, {}), resource(AWS_TYPES.launchTemplate, { keyName: "ops" })],
+  "load-balancer-internal": [resource(AWS_TYPES.loadBalancer, { internal: true }), resource(AWS_TYPES.loadBalancer, { internal: false })],
+  "no-open-ingress": [resource(AWS_TYPES.ingressRule, { cidrIpv4: "10.0.0.0/8" }), resource(AWS_TYPES.ingressRule, { cidrIpv6: "::/0" })],
+  "security-rules-described": [resource(AWS_TYPES.egressRule, { description: "why" }), resource(AWS_TYPES.egressRule, {})],
   "iam-no-wildcard-resource-on-data": [
-    resource("aws:iam/rolePolicy:RolePolicy", { policy: statementPolicy({ Sid: "Kms", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:1:key/x" }) }),
-    resource("aws:iam/rolePolicy:RolePolicy", { policy: statementPolicy({ Sid: "Kms", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*" }) }),
+    resource(AWS_TYPES.rolePolicy, { policy: statementPolicy({ Sid: "Kms", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:1:key/x" }) }),
+    resource(AWS_TYPES.rolePolicy, { policy: statementPolicy({ Sid: "Kms", Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*" }) }),
   ],
   "iam-no-wildcard-action": [
-    resource("aws:iam/policy:Policy", { policy: statementPolicy({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }) }),
-    resource("aws:iam/policy:Policy", { policy: statementPolicy({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b" }) }),
+    resource(AWS_TYPES.iamPolicy, { policy: statementPolicy({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }) }),
+    resource(AWS_TYPES.iamPolicy, { policy: statementPolicy({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b" }) }),
   ],
-  "asg-ec2-health-check": [resource("aws:autoscaling/group:Group", { healthCheckType: "EC2" }), resource("aws:autoscaling/group:Group", { healthCheckType: "ELB" })],
+  "asg-ec2-health-check": [resource(AWS_TYPES.autoScalingGroup, { healthCheckType: "EC2" }), resource(AWS_TYPES.autoScalingGroup, { healthCheckType: "ELB" })],
   "vault-consumer-policy-no-sudo": [
-    resource("vault:index/policy:Policy", { name: "app", policy: 'path "kv/app/*" { capabilities = ["read"] }' }, { providerName: "vault" }),
-    resource("vault:index/policy:Policy", { name: "app", policy: 'path "kv/app/*" { capabilities = ["read", "sudo"] }' }, { providerName: "vault" }),
+    resource(VAULT_TYPES.policy, { name: "app", policy: 'path "kv/app/*" { capabilities = ["read"] }' }, { providerName: "vault" }),
+    resource(VAULT_TYPES.policy, { name: "app", policy: 'path "kv/app/*" { capabilities = ["read", "sudo"] }' }, { providerName: "vault" }),
   ],
   "approle-secret-id-bounded-in-prod": [
-    resource("vault:appRole/authBackendRole:AuthBackendRole", { secretIdTtl: 86400 }, { providerName: "vault" }),
-    resource("vault:appRole/authBackendRole:AuthBackendRole", { secretIdNumUses: 0 }, { providerName: "vault" }),
+    resource(VAULT_TYPES.approleRole, { secretIdTtl: 86400 }, { providerName: "vault" }),
+    resource(VAULT_TYPES.approleRole, { secretIdNumUses: 0 }, { providerName: "vault" }),
     "prod",
   ],
-  "auth-role-tokens-bounded": [resource("vault:kubernetes/authBackendRole:AuthBackendRole", { tokenPeriod: 3600 }, { providerName: "vault" }), resource("vault:kubernetes/authBackendRole:AuthBackendRole", {}, { providerName: "vault" })],
-  "vault-token-bounded": [resource("vault:index/token:Token", { ttl: "768h" }, { providerName: "vault" }), resource("vault:index/token:Token", {}, { providerName: "vault" })],
-  "token-role-scoped": [resource("vault:tokenauth/authBackendRole:AuthBackendRole", { allowedPolicies: ["apisix"] }, { providerName: "vault" }), resource("vault:tokenauth/authBackendRole:AuthBackendRole", { allowedPolicies: ["root"] }, { providerName: "vault" })],
+  "auth-role-tokens-bounded": [resource(VAULT_TYPES.kubernetesRole, { tokenPeriod: 3600 }, { providerName: "vault" }), resource(VAULT_TYPES.kubernetesRole, {}, { providerName: "vault" })],
+  "vault-token-bounded": [resource(VAULT_TYPES.token, { ttl: "768h" }, { providerName: "vault" }), resource(VAULT_TYPES.token, {}, { providerName: "vault" })],
+  "token-role-scoped": [resource(VAULT_TYPES.tokenRole, { allowedPolicies: ["apisix"] }, { providerName: "vault" }), resource(VAULT_TYPES.tokenRole, { allowedPolicies: ["root"] }, { providerName: "vault" })],
   "kubernetes-role-bound": [
-    resource("vault:kubernetes/authBackendRole:AuthBackendRole", { boundServiceAccountNames: ["app"], boundServiceAccountNamespaces: ["default"] }, { providerName: "vault" }),
-    resource("vault:kubernetes/authBackendRole:AuthBackendRole", { boundServiceAccountNames: ["*"], boundServiceAccountNamespaces: ["default"] }, { providerName: "vault" }),
+    resource(VAULT_TYPES.kubernetesRole, { boundServiceAccountNames: ["app"], boundServiceAccountNamespaces: ["default"] }, { providerName: "vault" }),
+    resource(VAULT_TYPES.kubernetesRole, { boundServiceAccountNames: ["*"], boundServiceAccountNamespaces: ["default"] }, { providerName: "vault" }),
   ],
-  "vault-explicit-provider": [resource("vault:index/mount:Mount", {}, { providerName: "vault" }), resource("vault:index/mount:Mount", {}, { providerName: "default_7_8_0" })],
+  "vault-explicit-provider": [resource(VAULT_TYPES.mount, {}, { providerName: "vault" }), resource(VAULT_TYPES.mount, {}, { providerName: "default_7_8_0" })],
 };
 
 describe("guardrails: each rule", () => {
@@ -83,15 +84,15 @@ describe("guardrails: each rule", () => {
 
   it("nodes-in-two-zones: fails a group in one subnet and subnets in one zone", () => {
     const [rule] = STACK_RULES;
-    const subnets = (...zones: string[]) => zones.map((zone, index) => resource("aws:ec2/subnet:Subnet", { availabilityZone: zone }, { name: `net-private-${index}` }));
-    assert.deepEqual(rule.check([resource("aws:autoscaling/group:Group", { vpcZoneIdentifiers: ["a", "b"] }), ...subnets("x-1a", "x-1b")], { stack: "dev" }), []);
-    assert.equal(rule.check([resource("aws:autoscaling/group:Group", { vpcZoneIdentifiers: ["a"] }), ...subnets("x-1a", "x-1a")], { stack: "dev" }).length, 2);
+    const subnets = (...zones: string[]) => zones.map((zone, index) => resource(AWS_TYPES.subnet, { availabilityZone: zone }, { name: `net-private-${index}` }));
+    assert.deepEqual(rule.check([resource(AWS_TYPES.autoScalingGroup, { vpcZoneIdentifiers: ["a", "b"] }), ...subnets("x-1a", "x-1b")], { stack: "dev" }), []);
+    assert.equal(rule.check([resource(AWS_TYPES.autoScalingGroup, { vpcZoneIdentifiers: ["a"] }), ...subnets("x-1a", "x-1a")], { stack: "dev" }).length, 2);
   });
 
   it("vault-audit-enabled: fails a Vault layer without an audit device", () => {
     const rule = STACK_RULES[1];
-    const mount = resource("vault:index/mount:Mount", {}, { providerName: "vault" });
-    assert.deepEqual(rule.check([mount, resource("vault:index/audit:Audit", {}, { providerName: "vault" })], { stack: "dev" }), []);
+    const mount = resource(VAULT_TYPES.mount, {}, { providerName: "vault" });
+    assert.deepEqual(rule.check([mount, resource(VAULT_TYPES.audit, {}, { providerName: "vault" })], { stack: "dev" }), []);
     assert.equal(rule.check([mount], { stack: "dev" }).length, 1);
   });
 });

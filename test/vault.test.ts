@@ -1,25 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { parsePolicy } from "../acl";
+import { KUBERNETES_TYPES, PROVIDER_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 import { consumerPolicy } from "../config/policyFiles";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
 import { ofType, onlyOfType, valueOf } from "./programRun";
 
-const V = {
-  mount: "vault:index/mount:Mount",
-  kvConfig: "vault:kv/secretBackendV2:SecretBackendV2",
-  policy: "vault:index/policy:Policy",
-  authBackend: "vault:index/authBackend:AuthBackend",
-  approleRole: "vault:appRole/authBackendRole:AuthBackendRole",
-  secretId: "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId",
-  tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
-  token: "vault:index/token:Token",
-  k8sConfig: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
-  k8sRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
-  audit: "vault:index/audit:Audit",
-  provider: "pulumi:providers:vault",
-};
 
 function byInput(run: ProgramRun, type: string, key: string, value: unknown) {
   const found = ofType(run, type).filter((registration) => unwrapSecret(registration.inputs[key]) === value);
@@ -34,7 +21,7 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("passes the provisioning token to an explicit provider as a secret", () => {
-    const provider = onlyOfType(run, V.provider).inputs;
+    const provider = onlyOfType(run, PROVIDER_TYPES.vault).inputs;
     assert.ok(isSecretInput(provider.token), "the provider's token must be secret");
     assert.equal(unwrapSecret(provider.token), "hvs.provisioner-test-token");
     assert.match(provider.address, /^https:\/\/.+:8200$/);
@@ -55,36 +42,37 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("mounts kv as KV v1 and secret as KV v2 with max versions", () => {
-    assert.deepEqual(byInput(run, V.mount, "path", "kv").options, { version: "1" });
-    assert.deepEqual(byInput(run, V.mount, "path", "secret").options, { version: "2" });
-    assert.equal(onlyOfType(run, V.kvConfig).inputs.maxVersions, 10);
-    assert.equal(onlyOfType(run, V.kvConfig).inputs.mount, "secret");
+    assert.deepEqual(byInput(run, VAULT_TYPES.mount, "path", "kv").options, { version: "1" });
+    assert.deepEqual(byInput(run, VAULT_TYPES.mount, "path", "secret").options, { version: "2" });
+    assert.equal(onlyOfType(run, VAULT_TYPES.kvV2Config).inputs.maxVersions, 10);
+    assert.equal(onlyOfType(run, VAULT_TYPES.kvV2Config).inputs.mount, "secret");
   });
 
   it("uploads each consumer's policy as validated, KES under its tenant name", () => {
-    const names = ofType(run, V.policy).map((policy) => policy.inputs.name).sort();
-    assert.deepEqual(names, ["apisix", "kes-kes", "my-app"]);
-    const kes = byInput(run, V.policy, "name", "kes-kes");
+    const names = ofType(run, VAULT_TYPES.policy).map((policy) => policy.inputs.name);
+    for (const name of ["apisix", "kes-kes", "my-app"]) assert.ok(names.includes(name), name);
+    assert.equal(new Set(names).size, names.length, "each policy uploaded once");
+    const kes = byInput(run, VAULT_TYPES.policy, "name", "kes-kes");
     assert.match(kes.policy, /path "kv\/kes\/\*"/);
     assert.doesNotMatch(kes.policy, /\$\{name\}/);
     assert.deepEqual(parsePolicy(kes.policy).rules.map((rule) => rule.capabilities), [["create", "read", "delete"]]);
   });
 
   it("binds KES to an AppRole role with its policy, a 5m period and unlimited uses, plus a SecretID", () => {
-    assert.equal(byInput(run, V.authBackend, "type", "approle").path, "approle");
-    const role = byInput(run, V.approleRole, "roleName", "kes");
+    assert.equal(byInput(run, VAULT_TYPES.authBackend, "type", "approle").path, "approle");
+    const role = byInput(run, VAULT_TYPES.approleRole, "roleName", "kes");
     assert.deepEqual(role.tokenPolicies, ["kes-kes"]);
     assert.equal(role.tokenPeriod, 300);
     assert.equal(role.tokenNumUses, 0);
-    assert.equal(onlyOfType(run, V.secretId).inputs.roleName, "kes");
+    assert.equal(byInput(run, VAULT_TYPES.approleSecretId, "roleName", "kes").backend, "approle");
   });
 
   it("issues APISIX an orphan token through a token role scoped to its policy", () => {
-    const role = byInput(run, V.tokenRole, "roleName", "apisix");
+    const role = byInput(run, VAULT_TYPES.tokenRole, "roleName", "apisix");
     assert.equal(role.orphan, true);
     assert.deepEqual(role.allowedPolicies, ["apisix"]);
     assert.equal(role.renewable, true);
-    const token = onlyOfType(run, V.token).inputs;
+    const token = onlyOfType(run, VAULT_TYPES.token).inputs;
     assert.equal(token.roleName, "apisix");
     assert.deepEqual(token.policies, ["apisix"]);
     assert.equal(token.ttl, "768h");
@@ -93,13 +81,13 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("configures Kubernetes auth from the token reviewer and binds my-app to its service account", () => {
-    assert.equal(byInput(run, V.authBackend, "type", "kubernetes").path, "kubernetes");
-    const config = onlyOfType(run, V.k8sConfig).inputs;
+    assert.equal(byInput(run, VAULT_TYPES.authBackend, "type", "kubernetes").path, "kubernetes");
+    const config = onlyOfType(run, VAULT_TYPES.kubernetesConfig).inputs;
     assert.equal(config.kubernetesHost, "https://kubernetes.dev.example.internal:6443");
     assert.ok(isSecretInput(config.tokenReviewerJwt), "the reviewer JWT must be secret");
     assert.equal(unwrapSecret(config.tokenReviewerJwt), "jwt-vault-config-kubernetes-reviewer-token");
     assert.equal(unwrapSecret(config.kubernetesCaCert), "k8s-ca");
-    const role = byInput(run, V.k8sRole, "roleName", "my-app");
+    const role = byInput(run, VAULT_TYPES.kubernetesRole, "roleName", "my-app");
     assert.deepEqual(role.boundServiceAccountNames, ["my-app-account"]);
     assert.deepEqual(role.boundServiceAccountNamespaces, ["default"]);
     assert.deepEqual(role.tokenPolicies, ["my-app"]);
@@ -108,18 +96,18 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("creates the reviewer bound to system:auth-delegator with a long-lived token Secret, and the workload's service account", () => {
-    const binding = onlyOfType(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
+    const binding = onlyOfType(run, KUBERNETES_TYPES.clusterRoleBinding).inputs;
     assert.equal(binding.roleRef.name, "system:auth-delegator");
     assert.equal(binding.subjects[0].name, "vault-token-reviewer");
-    const secrets = ofType(run, "kubernetes:core/v1:Secret").map((secret) => secret.inputs);
+    const secrets = ofType(run, KUBERNETES_TYPES.secret).map((secret) => secret.inputs);
     const reviewerToken = secrets.find((secret) => secret.type === "kubernetes.io/service-account-token")!;
     assert.equal(reviewerToken.metadata.annotations["kubernetes.io/service-account.name"], "vault-token-reviewer");
-    const accounts = ofType(run, "kubernetes:core/v1:ServiceAccount").map((account) => `${account.inputs.metadata.namespace}/${account.inputs.metadata.name}`);
+    const accounts = ofType(run, KUBERNETES_TYPES.serviceAccount).map((account) => `${account.inputs.metadata.namespace}/${account.inputs.metadata.name}`);
     assert.ok(accounts.includes("default/my-app-account"));
   });
 
   it("installs the vault-agent injector pointed at this Vault", () => {
-    const release = onlyOfType(run, "kubernetes:helm.sh/v3:Release").inputs;
+    const release = onlyOfType(run, KUBERNETES_TYPES.helmRelease).inputs;
     assert.equal(release.chart, "vault");
     assert.equal(release.repositoryOpts.repo, "https://helm.releases.hashicorp.com");
     assert.match(release.values.global.externalVaultAddr, /^https:\/\/.+:8200$/);
@@ -128,7 +116,7 @@ describe("vault layer: the dev declarations", () => {
   });
 
   it("turns on a file audit device at the configured path", () => {
-    const audit = onlyOfType(run, V.audit).inputs;
+    const audit = onlyOfType(run, VAULT_TYPES.audit).inputs;
     assert.equal(audit.type, "file");
     assert.deepEqual(audit.options, { file_path: "/var/log/vault/audit.log" });
   });
@@ -167,7 +155,7 @@ describe("vault layer: the dev declarations", () => {
     assert.equal(await pulumi.isSecret(run.outputs.vaultAddress!), false);
     assert.equal(await pulumi.isSecret(run.outputs.caCertificate!), false);
     const approles = await valueOf(run.outputs.approles!);
-    assert.deepEqual(approles, { kes: { roleId: "kes-role-id", secretId: "kes-secret-id" } });
+    assert.deepEqual(approles.kes, { roleId: "kes-role-id", secretId: "kes-secret-id" });
   });
 });
 
@@ -177,13 +165,13 @@ describe("vault layer: one policy file for many tenants", () => {
     const tenants = Array.from({ length: 100 }, (_, index) => `kes-tenant-${String(index).padStart(3, "0")}`);
     config["vault-platform:consumers"] = tenants.map((name) => ({ name, policy: "kes", approle: { tokenPeriod: "5m" }, client: { kind: "kes", mount: "kv" } }));
     const run = await runProgram(encodeConfig(config));
-    const policies = ofType(run, V.policy).map((policy) => policy.inputs);
+    const policies = ofType(run, VAULT_TYPES.policy).map((policy) => policy.inputs);
     assert.equal(policies.length, 100);
     for (const name of tenants) {
       const policy = policies.find((candidate) => candidate.name === `kes-${name}`)!;
       assert.deepEqual(parsePolicy(policy.policy).rules.map((rule) => rule.path), [`kv/${name}/`]);
     }
-    assert.equal(ofType(run, V.approleRole).length, 100);
+    assert.equal(ofType(run, VAULT_TYPES.approleRole).length, 100);
     assert.equal(Object.keys(run.resolved.kesKeystore).length, 100);
     assert.equal(run.resolved.kesKeystore["kes-tenant-042"].prefix, "kes-tenant-042");
   });
@@ -210,6 +198,6 @@ describe("vault layer: switched off", () => {
     config["vault-platform:vault"].configure = false;
     delete config["vault-platform:vaultToken"];
     const run = await runProgram(encodeConfig(config));
-    assert.equal(run.registrations.filter((registration) => registration.type.startsWith("vault:") || registration.type === V.provider).length, 0);
+    assert.equal(run.registrations.filter((registration) => registration.type.startsWith("vault:") || registration.type === PROVIDER_TYPES.vault).length, 0);
   });
 });

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
 import { VAULT_API_PORT, VAULT_CLUSTER_PORT } from "./userData";
+import { componentArgs } from "../componentType";
 
 export interface VaultFirewallArgs extends ClusterComponentArgs {
   /** VPC of the nodes and the load balancer. */
@@ -22,7 +23,7 @@ export class VaultFirewall extends pulumi.ComponentResource {
   readonly nodeGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: VaultFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Firewall", name, {}, opts);
+    super(...componentArgs("cluster", "VaultFirewall", name, opts));
     const child = { parent: this, provider: args.provider };
     const group = (suffix: string, description: string) =>
       new aws.ec2.SecurityGroup(`${name}-${suffix}`, { vpcId: args.vpcId, description, tags: { Name: `${args.namePrefix}-${suffix}` } }, child);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 /**
  * The nodes' instance role and profile: no static keys anywhere. Operators reach nodes through SSM
@@ -12,7 +13,7 @@ export class VaultIdentity extends pulumi.ComponentResource {
   readonly instanceProfileArn: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Identity", name, {}, opts);
+    super(...componentArgs("cluster", "VaultIdentity", name, opts));
     const child = { parent: this, provider: args.provider };
     this.role = new aws.iam.Role(`${name}-role`, {
       description: `Vault nodes (${args.namePrefix})`,

@@ -11,6 +11,7 @@ import { VaultSealKey } from "./sealKey";
 import { VaultStorage } from "./storage";
 import { VaultTls } from "./tls";
 import { VAULT_API_PORT } from "./userData";
+import { componentArgs } from "../componentType";
 
 export interface VaultClusterArgs {
   /** The validated `vault-platform:cluster` settings. */
@@ -43,7 +44,7 @@ export class VaultCluster extends pulumi.ComponentResource {
   readonly failoverSeconds: number;
 
   constructor(name: string, args: VaultClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:VaultCluster", name, {}, opts);
+    super(...componentArgs("cluster", "VaultCluster", name, opts));
     const { cluster, namePrefix, provider } = args;
     const child = { parent: this };
     const common = { namePrefix, provider };

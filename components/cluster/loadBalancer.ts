@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
 import { VAULT_API_PORT } from "./userData";
+import { componentArgs } from "../componentType";
 
 export type HealthCheckMode = "active" | "unsealed";
 
@@ -49,7 +50,7 @@ export class VaultLoadBalancer extends pulumi.ComponentResource {
   readonly targetGroupArn: pulumi.Output<string>;
 
   constructor(name: string, args: VaultLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:LoadBalancer", name, {}, opts);
+    super(...componentArgs("cluster", "VaultLoadBalancer", name, opts));
     const child = { parent: this, provider: args.provider };
     const balancer = new aws.lb.LoadBalancer(`${name}-nlb`, {
       internal: true,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetAt } from "../../lib/cidr";
 import { ClusterComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultNetworkArgs extends ClusterComponentArgs {
   /** Availability zones, one private subnet each. */
@@ -40,7 +41,7 @@ export class VaultNetwork extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string>[];
 
   constructor(name: string, args: VaultNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Network", name, {}, opts);
+    super(...componentArgs("cluster", "VaultNetwork", name, opts));
     if (args.vpcCidr === undefined) {
       this.vpcId = pulumi.output(args.vpcId!);
       this.privateSubnetIds = args.subnetIds!.map((id) => pulumi.output(id));

@@ -4,6 +4,7 @@ import { ClusterComponentArgs } from "./common";
 import { SEAL_KEY_ACTIONS } from "./sealKey";
 import { STORAGE_ACTIONS } from "./storage";
 import { renderCloudConfig } from "./userData";
+import { componentArgs } from "../componentType";
 
 export interface VaultNodesArgs extends ClusterComponentArgs {
   /** Number of Vault nodes; the Auto Scaling group is pinned to it. */
@@ -65,7 +66,7 @@ export class VaultNodes extends pulumi.ComponentResource {
   readonly autoScalingGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: VaultNodesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Nodes", name, {}, opts);
+    super(...componentArgs("cluster", "VaultNodes", name, opts));
     const child = { parent: this, provider: args.provider };
     const nodePolicy = new aws.iam.RolePolicy(`${name}-data-plane`, {
       role: args.role.name,

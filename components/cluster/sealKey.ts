@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultSealKeyArgs extends ClusterComponentArgs {
   /** The node role allowed to wrap and unwrap Vault's root key. */
@@ -36,7 +37,7 @@ export class VaultSealKey extends pulumi.ComponentResource {
   readonly keyId: pulumi.Output<string>;
 
   constructor(name: string, args: VaultSealKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:SealKey", name, {}, opts);
+    super(...componentArgs("cluster", "VaultSealKey", name, opts));
     const child = { parent: this, provider: args.provider };
     const key = new aws.kms.Key(`${name}-key`, {
       description: `Vault auto-unseal key (${args.namePrefix})`,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 /** The DynamoDB actions Vault's storage backend calls, all scoped to the table. */
 export const STORAGE_ACTIONS = [
@@ -18,7 +19,7 @@ export class VaultStorage extends pulumi.ComponentResource {
   readonly tableArn: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Storage", name, {}, opts);
+    super(...componentArgs("cluster", "VaultStorage", name, opts));
     const table = new aws.dynamodb.Table(`${name}-table`, {
       billingMode: "PAY_PER_REQUEST",
       hashKey: "Path",

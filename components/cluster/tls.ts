@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ClusterComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultTlsArgs extends ClusterComponentArgs {
   /** The TLS provider for the keys and certificates. */
@@ -25,7 +26,7 @@ export class VaultTls extends pulumi.ComponentResource {
   readonly secretArn: pulumi.Output<string>;
 
   constructor(name: string, args: VaultTlsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:cluster:Tls", name, {}, opts);
+    super(...componentArgs("cluster", "VaultTls", name, opts));
     const tlsChild = { parent: this, provider: args.tlsProvider };
     const subject = { organization: "vault-platform", organizationalUnit: args.namePrefix };
     const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, tlsChild);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { ConsumerBindingArgs, seconds } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface AppRoleBindingsArgs extends ConsumerBindingArgs {
   /** Mount path of the AppRole auth method. */
@@ -19,7 +20,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
   readonly path: pulumi.Output<string>;
 
   constructor(name: string, args: AppRoleBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:AppRoleBindings", name, {}, opts);
+    super(...componentArgs("vault", "AppRoleBindings", name, opts));
     const child = { parent: this, provider: args.provider };
     // Protected: disabling the mount revokes every token its roles ever issued.
     const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path, description: "AppRole for services (vault-platform)" }, { ...child, protect: true });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { VaultComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultAuditArgs extends VaultComponentArgs {
   /** File the audit device writes on every node. */
@@ -13,7 +14,7 @@ export interface VaultAuditArgs extends VaultComponentArgs {
  */
 export class VaultAudit extends pulumi.ComponentResource {
   constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:Audit", name, {}, opts);
+    super(...componentArgs("vault", "VaultAudit", name, opts));
     new vault.Audit(`${name}-file`, {
       type: "file",
       path: "file",

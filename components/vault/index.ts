@@ -8,6 +8,7 @@ import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { VaultMounts } from "./mounts";
 import { VaultPolicies } from "./policies";
 import { TokenBindings } from "./tokens";
+import { componentArgs } from "../componentType";
 
 export interface VaultConfigurationArgs {
   /** The Vault layer derived from the stack configuration: mounts, consumers by binding, policies, audit. */
@@ -43,7 +44,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
   readonly tokens: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: VaultConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:VaultConfiguration", name, {}, opts);
+    super(...componentArgs("vault", "VaultConfiguration", name, opts));
     const { layer, provider } = args;
     const child = { parent: this };
     const consumers = layer.consumers.map(({ consumer }) => consumer);

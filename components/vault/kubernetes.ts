@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { KubernetesConfig } from "../../config";
 import { ConsumerBindingArgs, seconds } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface KubernetesBindingsArgs extends ConsumerBindingArgs {
   /** The Kubernetes provider for the reviewer, service accounts and injector. */
@@ -49,7 +50,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
   readonly roles: Record<string, KubernetesRole> = {};
 
   constructor(name: string, args: KubernetesBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:KubernetesBindings", name, {}, opts);
+    super(...componentArgs("vault", "KubernetesBindings", name, opts));
     const kube = { parent: this, provider: args.kubernetesProvider };
     const child = { parent: this, provider: args.provider };
     const { settings } = args;

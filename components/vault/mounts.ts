@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { MountConfig } from "../../config";
 import { VaultComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultMountsArgs extends VaultComponentArgs {
   /** KV mounts to enable. */
@@ -15,7 +16,7 @@ export interface VaultMountsArgs extends VaultComponentArgs {
  */
 export class VaultMounts extends pulumi.ComponentResource {
   constructor(name: string, args: VaultMountsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:Mounts", name, {}, opts);
+    super(...componentArgs("vault", "VaultMounts", name, opts));
     const child = { parent: this, provider: args.provider };
     for (const mount of args.mounts) {
       const engine = new vault.Mount(`${name}-${mount.path}`, {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { ConsumerPolicy } from "../../config";
 import { VaultComponentArgs } from "./common";
+import { componentArgs } from "../componentType";
 
 export interface VaultPoliciesArgs extends VaultComponentArgs {
   /** The policies to upload, unique by name. */
@@ -14,7 +15,7 @@ export class VaultPolicies extends pulumi.ComponentResource {
   readonly names: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: VaultPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:Policies", name, {}, opts);
+    super(...componentArgs("vault", "VaultPolicies", name, opts));
     for (const policy of args.policies) {
       const uploaded = new vault.Policy(`${name}-${policy.name}`, { name: policy.name, policy: policy.text }, { parent: this, provider: args.provider });
       this.names[policy.name] = uploaded.name;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { ConsumerBindingArgs, seconds } from "./common";
+import { componentArgs } from "../componentType";
 
 export type TokenBindingsArgs = ConsumerBindingArgs;
 
@@ -13,7 +14,7 @@ export class TokenBindings extends pulumi.ComponentResource {
   readonly tokens: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: TokenBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vault-platform:vault:TokenBindings", name, {}, opts);
+    super(...componentArgs("vault", "TokenBindings", name, opts));
     const child = { parent: this, provider: args.provider };
     for (const consumer of args.consumers) {
       const binding = consumer.token!;

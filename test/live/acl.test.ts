@@ -16,6 +16,7 @@ import { parameterCases, policySets } from "./aclCorpus";
 import { DevVault, startDevVault } from "./devVault";
 import { stopProcess } from "./processes";
 import { vaultCall, vaultRequest } from "./vaultHttp";
+import { VAULT_TYPES } from "../../components/resourceTypes";
 
 const SEED = 20261123;
 const POLICY_SETS = 520;
@@ -111,7 +112,7 @@ describe("live: the ACL evaluator agrees with a real Vault", function () {
 
   it("agrees on every policy the program uploads, with Vault's default policy attached", async function () {
     this.timeout(5 * 60_000);
-    const uploaded = ofType(await runProgram(encodeConfig(devWithVault()), "dev"), "vault:index/policy:Policy")
+    const uploaded = ofType(await runProgram(encodeConfig(devWithVault()), "dev"), VAULT_TYPES.policy)
       .map((registration) => registration.inputs.policy as string);
     const everyFile = availablePolicies().map((name) => {
       const { file, text } = readPolicyFile(name);

@@ -13,6 +13,7 @@ import { onlyOfType } from "../programRun";
 import { BootstrapCase, BootstrapResult, NodeFile, runBootstrap } from "./bootstrapSandbox";
 import { FakeImdsOptions, ImdsRequest, imdsRequests, startFakeImds } from "./fakeImds";
 import { registerCleanup, run, runDirectory, stopProcess } from "./processes";
+import { AWS_TYPES } from "../../components/resourceTypes";
 
 const STACK = "prod";
 const NODE_IP = "10.40.1.23";
@@ -63,10 +64,10 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     const found = cloudConfig.write_files.find((file) => file.path.endsWith("/vault.hcl.template"));
     assert.ok(script && found, "the cloud-config lacks the bootstrap script or the vault.hcl template");
     template = found;
-    secretString = unwrapSecret(onlyOfType(stack, "aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString);
+    secretString = unwrapSecret(onlyOfType(stack, AWS_TYPES.secretVersion).inputs.secretString);
     bundle = JSON.parse(secretString);
     // The script must ask for exactly the secret the node role may read, in the stack's region.
-    const nodePolicy = JSON.parse(onlyOfType(stack, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const nodePolicy = JSON.parse(onlyOfType(stack, AWS_TYPES.rolePolicy).inputs.policy);
     tlsSecretArn = nodePolicy.Statement.find((statement: any) => statement.Sid === "VaultTlsBundle").Resource;
     node = {
       netns,

@@ -11,6 +11,7 @@ import { stackConfig } from "../../config";
 import { ofType, onlyOfType } from "../programRun";
 import { ClusterTlsSpec } from "./clusterTls";
 import { TableSchema } from "./emulators";
+import { AWS_TYPES, TLS_TYPES } from "../../components/resourceTypes";
 
 export interface HealthCheck {
   path: string;
@@ -43,8 +44,8 @@ export async function stackFacts(stack: string): Promise<StackFacts> {
   const awskms = config.seal[0].awskms[0];
   const listener = config.listener[0].tcp[0];
   if (dynamodb.region !== awskms.region) throw new Error(`storage region ${dynamodb.region} differs from seal region ${awskms.region}`);
-  const table = onlyOfType(run, "aws:dynamodb/table:Table").inputs;
-  const healthCheck = onlyOfType(run, "aws:lb/targetGroup:TargetGroup").inputs.healthCheck;
+  const table = onlyOfType(run, AWS_TYPES.table).inputs;
+  const healthCheck = onlyOfType(run, AWS_TYPES.targetGroup).inputs.healthCheck;
   return {
     stack,
     vaultHcl,
@@ -61,16 +62,16 @@ export async function stackFacts(stack: string): Promise<StackFacts> {
 }
 
 function tlsSpec(run: ProgramRun): ClusterTlsSpec {
-  const keys = ofType(run, "tls:index/privateKey:PrivateKey");
+  const keys = ofType(run, TLS_TYPES.privateKey);
   // The mock runtime's key placeholders carry the key's name, which links a certificate to its key.
   const curveOf = (pem: unknown) => {
     const key = keys.find((candidate) => String(unwrapSecret(pem)).includes(`\n${candidate.name}\n`));
     if (!key) throw new Error("a certificate's key is not among the registered private keys");
     return key.inputs.ecdsaCurve;
   };
-  const ca = onlyOfType(run, "tls:index/selfSignedCert:SelfSignedCert").inputs;
-  const request = onlyOfType(run, "tls:index/certRequest:CertRequest").inputs;
-  const signed = onlyOfType(run, "tls:index/locallySignedCert:LocallySignedCert").inputs;
+  const ca = onlyOfType(run, TLS_TYPES.selfSignedCert).inputs;
+  const request = onlyOfType(run, TLS_TYPES.certRequest).inputs;
+  const signed = onlyOfType(run, TLS_TYPES.locallySignedCert).inputs;
   return {
     ca: { keyCurve: curveOf(ca.privateKeyPem), subject: ca.subject, validityHours: ca.validityPeriodHours, allowedUses: ca.allowedUses },
     server: {
