@@ -100,12 +100,22 @@ export function parsePolicy(text: string, source = "<policy>"): Policy {
     if (typeof entry !== "object" || Array.isArray(entry)) throw new PolicyError(source, lines[blocks.length] ?? 1, `"path" must be a block: path "<path>" { ... }`);
     for (const [written, bodies] of Object.entries(entry)) for (const body of bodies) blocks.push([written, body]);
   }
-  const rules = blocks.map(([written, body], index) => parsePathRule(written, body, source, lines[index] ?? 1));
+  const textLines = text.split("\n");
+  const rules = blocks.map(([written, body], index) => {
+    const line = lines[index] ?? 1;
+    const end = lines[index + 1] ?? textLines.length + 1;
+    /** The line inside this block that holds a quoted value, so an error points at it rather than at the block. */
+    const lineOf = (value: string) => {
+      const found = textLines.slice(line - 1, end - 1).findIndex((candidate) => candidate.includes(`"${value}"`));
+      return found === -1 ? line : line + found;
+    };
+    return parsePathRule(written, body, source, line, lineOf);
+  });
   return { name: document.name, source, rules };
 }
 
-function parsePathRule(written: string, body: Record<string, any>, source: string, line: number): PathRule {
-  const fail = (detail: string): never => { throw new PolicyError(source, line, `path "${written}": ${detail}`); };
+function parsePathRule(written: string, body: Record<string, any>, source: string, line: number, lineOf: (value: string) => number): PathRule {
+  const fail = (detail: string, at = line): never => { throw new PolicyError(source, at, `path "${written}": ${detail}`); };
   for (const key of Object.keys(body)) if (!PATH_KEYS.includes(key)) fail(`unknown key "${key}" (allowed: ${PATH_KEYS.join(", ")})`);
 
   let path = written.startsWith("/") ? written.slice(1) : written;
@@ -126,11 +136,11 @@ function parsePathRule(written: string, body: Record<string, any>, source: strin
   let capabilities = listOf("capabilities") as string[];
   if (body.policy !== undefined) {
     const legacy = LEGACY_POLICIES[body.policy];
-    if (legacy === undefined) fail(`invalid policy "${body.policy}" (legacy values: ${Object.keys(LEGACY_POLICIES).join(", ")})`);
+    if (legacy === undefined) fail(`invalid policy "${body.policy}" (legacy values: ${Object.keys(LEGACY_POLICIES).join(", ")})`, lineOf(String(body.policy)));
     capabilities = body.policy === "deny" ? legacy : [...capabilities, ...legacy];
   }
   for (const capability of capabilities) {
-    if (!CAPABILITIES.includes(capability as Capability)) fail(`invalid capability "${capability}" (valid: ${CAPABILITIES.join(", ")})`);
+    if (!CAPABILITIES.includes(capability as Capability)) fail(`invalid capability "${capability}" (valid: ${CAPABILITIES.join(", ")})`, lineOf(capability));
   }
   const identityTemplated = IDENTITY_TEMPLATE.test(path);
   const base = { path, written, line, isPrefix, hasSegmentWildcards, identityTemplated, minWrappingTtl: 0, maxWrappingTtl: 0 };

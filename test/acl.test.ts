@@ -169,7 +169,7 @@ describe("acl: parsing", () => {
     assert.equal(rule.hasSegmentWildcards, true);
   });
   it("reports the line of the offending block", () => {
-    assert.throws(() => parsePolicy(`${p("a", caps("read"))}\n${p("b", caps("reed"))}`, "x.hcl"), (error: PolicyError) => error.line === 5 && /x\.hcl:5: path "b": invalid capability "reed"/.test(error.message));
+    assert.throws(() => parsePolicy(`${p("a", caps("read"))}\n${p("b", caps("reed"))}`, "x.hcl"), (error: PolicyError) => error.line === 6 && /x\.hcl:6: path "b": invalid capability "reed"/.test(error.message));
   });
   it("rejects +*", () => assert.throws(() => parsePolicy(p("a/+*", caps("read"))), /'\+\*' is forbidden/));
   it("reads a * that is not last as a literal character, as Vault does", () => {

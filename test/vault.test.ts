@@ -80,6 +80,14 @@ describe("vault layer: the dev declarations", () => {
     assert.equal(token.noParent, undefined, "no_parent needs sudo; the role's orphan flag does it");
   });
 
+  it("makes a periodic token through its role's token_period, never by asking for a period (that needs sudo)", async () => {
+    const config = devWithVault();
+    config["vault-platform:consumers"][0].token = { period: "24h" };
+    const periodic = await runProgram(encodeConfig(config));
+    assert.equal(byInput(periodic, VAULT_TYPES.tokenRole, "roleName", "apisix").tokenPeriod, 86400);
+    assert.equal(onlyOfType(periodic, VAULT_TYPES.token).inputs.period, undefined);
+  });
+
   it("configures Kubernetes auth from the token reviewer and binds my-app to its service account", () => {
     assert.equal(byInput(run, VAULT_TYPES.authBackend, "type", "kubernetes").path, "kubernetes");
     const config = onlyOfType(run, VAULT_TYPES.kubernetesConfig).inputs;

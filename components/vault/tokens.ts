@@ -31,7 +31,8 @@ export class TokenBindings extends pulumi.ComponentResource {
         roleName: role.roleName,
         policies: [policy],
         ttl: binding.ttl === undefined ? undefined : String(binding.ttl),
-        period: binding.period === undefined ? undefined : String(binding.period),
+        // No `period` here: Vault wants sudo for a periodic token asked for at create time; the role's
+        // token_period makes the token periodic without it.
         renewable: binding.renewable,
         numUses: binding.numUses,
         displayName: consumer.name,

@@ -15,7 +15,7 @@ import { BROKEN_POLICIES } from "../policyCorpus";
 import { parameterCases, policySets } from "./aclCorpus";
 import { DevVault, startDevVault } from "./devVault";
 import { stopProcess } from "./processes";
-import { vaultCall, vaultRequest } from "./vaultHttp";
+import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { VAULT_TYPES } from "../../components/resourceTypes";
 
 const SEED = 20261123;

@@ -11,7 +11,7 @@ import { ClusterTlsFiles } from "./clusterTls";
 import { NetworkHost } from "./network";
 import { HealthCheck } from "./programFacts";
 import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
-import { VaultEndpoint, VaultResponse, vaultCall, vaultRequest } from "./vaultHttp";
+import { VaultEndpoint, VaultResponse, vaultCall, vaultRequest } from "../../local/vaultHttp";
 
 export const HEALTH_PATH = "/v1/sys/health";
 

@@ -2,7 +2,7 @@
 import * as net from "net";
 import { resolveTools } from "../../scripts/liveTools";
 import { ManagedProcess, startProcess, waitFor } from "./processes";
-import { VaultEndpoint, vaultCall, vaultRequest } from "./vaultHttp";
+import { VaultEndpoint, vaultCall, vaultRequest } from "../../local/vaultHttp";
 
 export interface DevVault {
   endpoint: VaultEndpoint;

@@ -6,7 +6,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { JsonResponse, jsonRequest } from "./jsonHttp";
+import { JsonResponse, jsonRequest } from "../../local/jsonHttp";
 import { ManagedProcess, runDirectory, startProcess, startTypeScriptProcess, waitFor } from "./processes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
