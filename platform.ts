@@ -4,12 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as vault from "@pulumi/vault";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { verifyAccess } from "./access";
 import { VaultCluster } from "./components/cluster";
 import { VaultConfiguration } from "./components/vault";
 import { ConfigError, PlatformConfig, PROJECT } from "./config";
+import { cacheDirectory } from "./lib/cacheDirectory";
 
 /** The stack outputs; secrets stay Pulumi secrets. */
 export interface PlatformOutputs {
@@ -29,12 +29,17 @@ export interface PlatformOutputs {
 
 /**
  * The Vault provider reads its CA from a file; the cluster's CA only exists as an output, so it is
- * written to a per-stack file once known.
+ * written to a per-stack file once known: in the user's own cache folder (mode 0700), never a shared
+ * path such as /tmp where another local user could plant a CA first. The path is stable, so the
+ * provider's configuration does not change between runs.
  */
 function caFileFor(stack: string, caCertificate: pulumi.Output<string>): pulumi.Output<string> {
   return caCertificate.apply((pem) => {
-    const file = path.join(os.tmpdir(), `${PROJECT}-${stack}-ca.pem`);
-    fs.writeFileSync(file, pem, { mode: 0o644 });
+    const directory = path.join(cacheDirectory(), "stacks", stack);
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    fs.chmodSync(directory, 0o700);
+    const file = path.join(directory, "ca.pem");
+    fs.writeFileSync(file, pem, { mode: 0o600 });
     return file;
   });
 }

@@ -55,11 +55,28 @@ export function readPolicyFile(policy: string, dir = POLICY_DIR): { file: string
   return { file: relative, text: fs.readFileSync(file, "utf8") };
 }
 
-/** Substitutes ${name}; any other ${...} is a mistake (Vault's own templating uses {{...}}). */
+/** A line without its comment (`#` or `//` outside a string): a placeholder mentioned in a comment is not one. */
+function withoutComment(line: string): string {
+  let inString = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index];
+    if (inString && char === "\\") index++;
+    else if (char === '"') inString = !inString;
+    else if (!inString && (char === "#" || (char === "/" && line[index + 1] === "/"))) return line.slice(0, index);
+  }
+  return line;
+}
+
+/** True when the policy text itself (not a comment) uses ${name}: one file, a policy per consumer. */
+function isTemplate(text: string): boolean {
+  return text.split("\n").some((line) => withoutComment(line).includes(NAME_PLACEHOLDER));
+}
+
+/** Substitutes ${name}; any other ${...} outside a comment is a mistake (Vault's own templating uses {{...}}). */
 export function renderPolicyText(text: string, consumer: string, file: string): string {
   const lines = text.split("\n");
   lines.forEach((line, index) => {
-    const other = /\$\{(?!name\})[^}]*\}/.exec(line);
+    const other = /\$\{(?!name\})[^}]*\}/.exec(withoutComment(line));
     if (other) throw new PolicyError(file, index + 1, `unknown placeholder ${other[0]}; only ${NAME_PLACEHOLDER} (the consumer's name) is substituted`);
   });
   return text.split(NAME_PLACEHOLDER).join(consumer);
@@ -118,11 +135,11 @@ export function consumerPolicy(policy: string, consumer: string, dir = POLICY_DI
     if (misread) throw new PolicyError(file, misread.line, substituted(misread.detail, consumer));
     parsedTemplates.set(key, parsedTemplate);
   }
-  const isTemplate = template.includes(NAME_PLACEHOLDER);
+  const perConsumer = isTemplate(template);
   return {
-    name: isTemplate ? `${policy}-${consumer}` : policy,
+    name: perConsumer ? `${policy}-${consumer}` : policy,
     file,
-    text: renderPolicyText(template, consumer, file),
-    parsed: isTemplate ? substituted(parsedTemplate, consumer) : parsedTemplate,
+    text: perConsumer ? renderPolicyText(template, consumer, file) : template,
+    parsed: perConsumer ? substituted(parsedTemplate, consumer) : parsedTemplate,
   };
 }

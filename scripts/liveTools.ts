@@ -11,8 +11,8 @@
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { cacheDirectory } from "../lib/cacheDirectory";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -38,11 +38,6 @@ export interface ResolvedTool {
   origin: string;
   /** Seconds the build took, when it was built now. */
   buildSeconds?: number;
-}
-
-/** The cache folder (VAULT_PLATFORM_CACHE, default ~/.cache/vault-platform). */
-function cacheDirectory(): string {
-  return process.env.VAULT_PLATFORM_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "vault-platform");
 }
 
 /** Finds or builds one tool. Throws with the failing command and its output when a build fails. */

@@ -47,6 +47,17 @@ for (const [stack, expected] of [
       assert.deepEqual(nodeStatement.Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
       const admin = policy.Statement.find((statement: any) => statement.Sid === "AccountAdministers");
       assert.equal(admin.Principal.AWS, "arn:aws:iam::123456789012:root");
+      assert.ok(admin.Action.includes("kms:PutKeyPolicy") && admin.Action.includes("kms:ScheduleKeyDeletion"), "the account can still manage the key");
+    });
+
+    it("lets only the node role use the seal key for cryptography", () => {
+      const policy = JSON.parse(onlyOfType(run, AWS_TYPES.kmsKey).inputs.policy);
+      const matches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+      const crypto = ["kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"];
+      for (const action of crypto) {
+        const allowedBy = policy.Statement.filter((statement: any) => statement.Effect === "Allow" && [statement.Action].flat().some((pattern: string) => matches(pattern, action)));
+        assert.ok(allowedBy.every((statement: any) => statement.Sid === "VaultNodesUnseal"), `${action} is allowed by ${allowedBy.map((statement: any) => statement.Sid).join(", ")}`);
+      }
     });
 
     it("scopes every IAM statement of the nodes to one resource", () => {

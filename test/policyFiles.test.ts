@@ -79,6 +79,15 @@ describe("policy files", () => {
       assert.equal(policyOf("apisix").name, "apisix");
       assert.equal(parsed.vaultLayer.policies.filter((policy) => policy.name === "apisix").length, 1, "uploaded once");
     });
+
+    it("does not take ${name} or ${...} in a comment for a placeholder", () => {
+      const config = devWithVault();
+      tenant("kes-2", "kes")(config);
+      const kes = '# not a template: ${name} and ${tenant} only in this comment\npath "kv/kes/*" { # ${name}\n  capabilities = ["read"] // ${name}\n}\n';
+      const parsed = parseConfig(encodeConfig(config), { env: {}, policyDir: policyDirWith({ "kes.hcl": kes }) });
+      assert.deepEqual(parsed.vaultLayer.consumers.filter(({ consumer }) => consumer.name.startsWith("kes")).map(({ policy }) => policy.name), ["kes", "kes"]);
+      assert.equal(parsed.vaultLayer.policies.filter((policy) => policy.name === "kes").length, 1, "one shared policy");
+    });
   });
 
   it("every committed policy parses", () => {

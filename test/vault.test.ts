@@ -1,6 +1,10 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { parsePolicy } from "../acl";
+import { cacheDirectory } from "../lib/cacheDirectory";
 import { KUBERNETES_TYPES, PROVIDER_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 import { consumerPolicy } from "../config/policyFiles";
 import { devWithVault, encodeConfig } from "./fixtures";
@@ -25,7 +29,10 @@ describe("vault layer: the dev declarations", () => {
     assert.ok(isSecretInput(provider.token), "the provider's token must be secret");
     assert.equal(unwrapSecret(provider.token), "hvs.provisioner-test-token");
     assert.match(provider.address, /^https:\/\/.+:8200$/);
-    assert.match(provider.caCertFile, /vault-platform-dev-ca\.pem$/);
+    assert.equal(provider.caCertFile, path.join(cacheDirectory(), "stacks", "dev", "ca.pem"));
+    assert.ok(!provider.caCertFile.startsWith(os.tmpdir()), "not in a shared temporary folder");
+    assert.equal(fs.statSync(path.dirname(provider.caCertFile)).mode & 0o777, 0o700, "a folder only its owner can use");
+    assert.equal(fs.readFileSync(provider.caCertFile, "utf8"), "-----BEGIN CERTIFICATE-----\nvault-tls-ca\n-----END CERTIFICATE-----\n");
     assert.equal(String(provider.maxLeaseTtlSeconds), "1200");
   });
 

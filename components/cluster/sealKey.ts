@@ -17,12 +17,24 @@ export function accountRootArn(iamArn: string): string {
   return `arn:${partition}:iam::${account}:root`;
 }
 
-/** Key policy: the account keeps administration (so the key can never become unmanageable), the node role may only use it. */
+/**
+ * What the account keeps: administration only, so the key never becomes unmanageable, but no
+ * cryptographic use and no CreateGrant (a grant could hand out Decrypt). With "kms:*" here, any IAM
+ * principal of the account whose IAM policy allows kms:Decrypt broadly could unwrap Vault's root key.
+ */
+export const SEAL_KEY_ADMIN_ACTIONS = [
+  "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:ListGrants",
+  "kms:PutKeyPolicy", "kms:EnableKey", "kms:DisableKey", "kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand",
+  "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
+  "kms:RevokeGrant", "kms:RetireGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+];
+
+/** Key policy: the account administers the key, only the node role may use it. */
 export function sealKeyPolicy(accountArn: string, nodeRoleArn: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: accountArn }, Action: "kms:*", Resource: "*" },
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: accountArn }, Action: SEAL_KEY_ADMIN_ACTIONS, Resource: "*" },
       { Sid: "VaultNodesUnseal", Effect: "Allow", Principal: { AWS: nodeRoleArn }, Action: SEAL_KEY_ACTIONS, Resource: "*" },
     ],
   });
