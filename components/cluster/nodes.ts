@@ -38,13 +38,13 @@ export interface VaultNodesArgs extends ClusterComponentArgs {
 }
 
 /** The data-plane grants of a node, each scoped to the one resource it is for. */
-export function nodePolicyDocument(p: { tableArn: string; sealKeyArn: string; tlsSecretArn: string }): string {
+export function nodePolicyDocument(resources: { tableArn: string; sealKeyArn: string; tlsSecretArn: string }): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "VaultStorage", Effect: "Allow", Action: STORAGE_ACTIONS, Resource: p.tableArn },
-      { Sid: "VaultSeal", Effect: "Allow", Action: SEAL_KEY_ACTIONS, Resource: p.sealKeyArn },
-      { Sid: "VaultTlsBundle", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: p.tlsSecretArn },
+      { Sid: "VaultStorage", Effect: "Allow", Action: STORAGE_ACTIONS, Resource: resources.tableArn },
+      { Sid: "VaultSeal", Effect: "Allow", Action: SEAL_KEY_ACTIONS, Resource: resources.sealKeyArn },
+      { Sid: "VaultTlsBundle", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: resources.tlsSecretArn },
     ],
   });
 }

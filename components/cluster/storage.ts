@@ -3,11 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
 import { componentArgs } from "../componentType";
 
-/** The DynamoDB actions Vault's storage backend calls, all scoped to the table. */
+/**
+ * The DynamoDB actions Vault's storage backend calls on a table that exists (Vault 1.21.1,
+ * physical/dynamodb/dynamodb.go): DescribeTable at start, GetItem, Query, BatchWriteItem for data,
+ * UpdateItem, GetItem and DeleteItem for the HA lock. CreateTable (only for a missing table) and
+ * UpdateTable (only with dynamodb_allow_updates) are not granted: the table is created here, and a
+ * node must never be able to change its billing or capacity.
+ */
 export const STORAGE_ACTIONS = [
-  "DescribeLimits", "DescribeTimeToLive", "ListTagsOfResource", "DescribeReservedCapacityOfferings",
-  "DescribeReservedCapacity", "ListTables", "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem",
-  "GetItem", "GetRecords", "PutItem", "Query", "UpdateItem", "Scan", "DescribeTable", "UpdateTable",
+  "DescribeTable", "GetItem", "Query", "BatchWriteItem", "UpdateItem", "DeleteItem",
 ].map((action) => `dynamodb:${action}`);
 
 /**

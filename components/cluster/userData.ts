@@ -25,22 +25,22 @@ export interface VaultConfigParams {
 }
 
 /** The Vault server configuration (`/etc/vault.d/vault.hcl`). */
-export function renderVaultConfig(p: VaultConfigParams): string {
+export function renderVaultConfig(params: VaultConfigParams): string {
   return `# Rendered by vault-platform; changes here are overwritten on the next instance refresh.
 ui            = true
 disable_mlock = false
-api_addr      = "https://${p.nodeAddress}:${VAULT_API_PORT}"
-cluster_addr  = "https://${p.nodeAddress}:${VAULT_CLUSTER_PORT}"
+api_addr      = "https://${params.nodeAddress}:${VAULT_API_PORT}"
+cluster_addr  = "https://${params.nodeAddress}:${VAULT_CLUSTER_PORT}"
 
 storage "dynamodb" {
   ha_enabled = "true"
-  region     = "${p.region}"
-  table      = "${p.tableName}"
+  region     = "${params.region}"
+  table      = "${params.tableName}"
 }
 
 seal "awskms" {
-  region     = "${p.region}"
-  kms_key_id = "${p.kmsKeyId}"
+  region     = "${params.region}"
+  kms_key_id = "${params.kmsKeyId}"
 }
 
 listener "tcp" {
@@ -66,7 +66,7 @@ export interface BootstrapParams {
  * because IMDS, the Secrets Manager endpoint and the role's credentials can lag the first seconds of
  * boot; a call that never answers stops the script with a message naming what was unreachable.
  */
-export function renderBootstrapScript(p: BootstrapParams): string {
+export function renderBootstrapScript(params: BootstrapParams): string {
   return `#!/usr/bin/env bash
 # Runs once at first boot (cloud-init runcmd), after the pinned vault package is installed.
 set -euo pipefail
@@ -102,9 +102,9 @@ node_ip=$(retry 'instance metadata (local-ipv4)' \\
   curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/local-ipv4")
 
 # The private key never travels in user-data: it is read from Secrets Manager with the instance role.
-tls_bundle=$(retry 'Secrets Manager (${p.tlsSecretArn})' \\
-  aws secretsmanager get-secret-value --region '${p.region}' \\
-  --secret-id '${p.tlsSecretArn}' --query SecretString --output text)
+tls_bundle=$(retry 'Secrets Manager (${params.tlsSecretArn})' \\
+  aws secretsmanager get-secret-value --region '${params.region}' \\
+  --secret-id '${params.tlsSecretArn}' --query SecretString --output text)
 install -d -m 0750 -o vault -g vault '${VAULT_TLS_DIR}'
 umask 027
 jq -r '.certificate, .caCertificate' <<<"$tls_bundle" > '${VAULT_TLS_DIR}/vault.crt'
@@ -163,11 +163,11 @@ export interface CloudConfigParams extends Omit<VaultConfigParams, "nodeAddress"
 }
 
 /** The cloud-config user-data of a Vault node. */
-export function renderCloudConfig(p: CloudConfigParams): string {
+export function renderCloudConfig(params: CloudConfigParams): string {
   const file = (path: string, content: string, permissions: string, owner = "root:root") => ({ path, content, permissions, owner });
   const document = {
     package_update: true,
-    packages: [`vault-${p.vaultVersion}-1`, "jq", "chrony"],
+    packages: [`vault-${params.vaultVersion}-1`, "jq", "chrony"],
     write_files: [
       file(
         "/etc/yum.repos.d/hashicorp.repo",
@@ -182,10 +182,10 @@ export function renderCloudConfig(p: CloudConfigParams): string {
         ].join("\n"),
         "0644",
       ),
-      file(`${VAULT_CONFIG_DIR}/vault.hcl.template`, renderVaultConfig({ ...p, nodeAddress: NODE_IP_PLACEHOLDER }), "0640"),
+      file(`${VAULT_CONFIG_DIR}/vault.hcl.template`, renderVaultConfig({ ...params, nodeAddress: NODE_IP_PLACEHOLDER }), "0640"),
       file("/etc/systemd/system/vault.service.d/10-vault-platform.conf", renderServiceDropIn(), "0644"),
-      file("/etc/logrotate.d/vault-audit", renderAuditLogrotate(p.auditLogPath), "0644"),
-      file(BOOTSTRAP_PATH, renderBootstrapScript(p), "0750"),
+      file("/etc/logrotate.d/vault-audit", renderAuditLogrotate(params.auditLogPath), "0644"),
+      file(BOOTSTRAP_PATH, renderBootstrapScript(params), "0750"),
     ],
     runcmd: [[BOOTSTRAP_PATH]],
   };
