@@ -93,6 +93,19 @@ describe("access: lints", () => {
       /path "secret\/app\/\*" \(policy probe\) is written v1-style on KV v2 mount "secret" and grants nothing there; use secret\/data\/app\/\*/);
   });
   it("flags a path under no declared mount", () => assert.match(lint('path "kb/probe/*" { capabilities = ["read"] }').join("\n"), /is under no declared mount \(declared: kv, secret\); a typo\?/));
+  for (const [title, rule, message] of [
+    ["the legacy policy endpoint sys/policy/", 'path "sys/policy/*" { capabilities = ["update"] }', /reaches sys\/, the system backend .* consumers may name only sys\/leases\/renew/],
+    ["a rule starting with +", 'path "+/policy/*" { capabilities = ["update"] }', /starts with a wildcard, so it reaches sys\/, auth\/ and identity\//],
+    ["a rule starting with two + segments", 'path "+/+/role/*" { capabilities = ["update"] }', /starts with a wildcard/],
+    ["a prefix that stops inside sys", 'path "sy*" { capabilities = ["read"] }', /reaches sys\//],
+    ["writes to roles of any auth method", 'path "auth/+/role/*" { capabilities = ["update"] }', /writes under auth\/, where auth methods and their roles are configured/],
+    ["writes to identity/", 'path "identity/entity/*" { capabilities = ["update"] }', /reaches identity\//],
+  ] as const) {
+    it(`flags ${title}`, () => assert.match(lint(rule).join("\n"), message));
+  }
+  it("allows lease renewal and the token's own paths", () => {
+    assert.deepEqual(lint('path "sys/leases/renew" { capabilities = ["update"] }\npath "auth/token/renew-self" { capabilities = ["update"] }\npath "kv/probe/*" { capabilities = ["read"] }'), []);
+  });
   it("leaves deny rules and cubbyhole alone", () => assert.deepEqual(lint('path "sys/*" { capabilities = ["deny"] }\npath "cubbyhole/x" { capabilities = ["read"] }'), []));
   it("accepts a clean KV v2 policy", () => assert.deepEqual(lint('path "secret/data/probe/*" { capabilities = ["read"] }\npath "secret/metadata/probe/*" { capabilities = ["list"] }'), []));
 });
