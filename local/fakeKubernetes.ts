@@ -33,7 +33,6 @@
  * (CA, server certificate, signing key, reviewer JWT) is kept there and reused by the next start, so a
  * Vault configured against one run keeps working against the next.
  */
-import { execFileSync } from "child_process";
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID, sign, verify } from "crypto";
 import * as fs from "fs";
 import * as https from "https";
@@ -41,6 +40,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { ClusterTlsFiles, makeClusterTls } from "./tlsFiles";
 
 export interface FakeKubernetesOptions {
   /** Default 127.0.0.1 (the certificate names 127.0.0.1 and localhost only). */
@@ -271,36 +271,21 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   };
 }
 
-/**
- * The CA and server certificate (SANs 127.0.0.1, localhost), made once per folder with the openssl
- * recipe of test/live/clusterTls.ts. Not imported from there: that pulls in test/live/processes.ts,
- * whose signal handlers would end this process with 130 before it closes.
- */
-function certificates(directory: string): { caCertificate: string; certificateFile: string; keyFile: string } {
-  const file = (name: string) => path.join(directory, name);
-  const made = { caCertificate: file("ca.crt"), certificateFile: file("server.crt"), keyFile: file("server.key") };
+/** The CA and server certificate (SANs 127.0.0.1, localhost), made once per folder and reused after. */
+function certificates(directory: string): ClusterTlsFiles {
+  const made = { caCertificate: path.join(directory, "ca.crt"), certificateFile: path.join(directory, "vault.crt"), keyFile: path.join(directory, "vault.key") };
   if (!Object.values(made).every((name) => fs.existsSync(name))) {
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
-    const config = (commonName: string, extensions: string[]) => [
-      "[req]", "prompt = no", "distinguished_name = subject", "x509_extensions = extensions", "req_extensions = extensions",
-      "[subject]", `CN = ${commonName}`, "[extensions]", ...extensions, "",
-    ].join("\n");
-    fs.writeFileSync(file("ca.cnf"), config("fake-kubernetes-ca", ["basicConstraints = critical,CA:TRUE", "keyUsage = critical,keyCertSign,cRLSign,digitalSignature"]));
-    fs.writeFileSync(file("server.cnf"), config("kube-apiserver", [
-      "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature,keyEncipherment", "extendedKeyUsage = serverAuth",
-      "subjectAltName = IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc",
-    ]));
-    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", file("ca.key"));
-    openssl("req", "-x509", "-new", "-key", file("ca.key"), "-config", file("ca.cnf"), "-days", "365", "-out", made.caCertificate);
-    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", made.keyFile);
-    openssl("req", "-new", "-key", made.keyFile, "-config", file("server.cnf"), "-out", file("server.csr"));
-    openssl("x509", "-req", "-in", file("server.csr"), "-CA", made.caCertificate, "-CAkey", file("ca.key"), "-CAcreateserial",
-      "-days", "365", "-extfile", file("server.cnf"), "-extensions", "extensions", "-out", made.certificateFile);
+    return makeClusterTls({
+      ca: { keyCurve: "P256", subject: { commonName: "fake-kubernetes-ca" }, validityHours: 8760, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] },
+      server: {
+        keyCurve: "P256", subject: { commonName: "kube-apiserver" }, validityHours: 8760, allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        dnsNames: ["localhost", "kubernetes.default.svc"], ipAddresses: ["127.0.0.1"],
+      },
+    }, directory);
   }
   return { ...made, caCertificate: fs.readFileSync(made.caCertificate, "utf8") };
 }
 
-/** The RSA key tokens are signed with (kube-apiserver's --service-account-signing-key-file), made once per folder. */
 function serviceAccountKey(keyFile: string): KeyObject {
   if (!fs.existsSync(keyFile)) {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -12,7 +12,7 @@ import { HA_LOCK_TIMING, worstCaseFailoverSeconds } from "../../components/clust
 import { VAULT_API_PORT, VAULT_CLUSTER_PORT } from "../../components/cluster/userData";
 import { resolveTools } from "../../scripts/liveTools";
 import { HealthAnswer, VaultCluster, VaultNode } from "./clusterNodes";
-import { makeClusterTls } from "./clusterTls";
+import { makeClusterTls } from "../../local/tlsFiles";
 import { Emulator, kmsKeyFile, startDynamoDb, startFakeKms } from "./emulators";
 import { failOver, FailoverRound, KvWriter, spread } from "./failover";
 import { ClusterNetwork, createClusterNetwork } from "./network";

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { NODE_IP_PLACEHOLDER, VAULT_API_PORT } from "../../components/cluster/userData";
-import { ClusterTlsFiles } from "./clusterTls";
+import { ClusterTlsFiles } from "../../local/tlsFiles";
 import { NetworkHost } from "./network";
 import { HealthCheck } from "./programFacts";
 import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";

@@ -9,7 +9,7 @@ import { renderedVaultConfig } from "../../scripts/planReport";
 import { ProgramRun, runProgram, unwrapSecret } from "../../offline/runtime";
 import { stackConfig } from "../../config";
 import { ofType, onlyOfType } from "../programRun";
-import { ClusterTlsSpec } from "./clusterTls";
+import { ClusterTlsSpec } from "../../local/tlsFiles";
 import { TableSchema } from "./emulators";
 import { AWS_TYPES, TLS_TYPES } from "../../components/resourceTypes";
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { run } from "./processes";
+import { execFileSync } from "child_process";
 
 export interface CertificateSubject {
   commonName?: string;
@@ -39,19 +39,24 @@ const KEY_USAGES: Record<string, string> = {
 };
 const EXTENDED_KEY_USAGES: Record<string, string> = { server_auth: "serverAuth", client_auth: "clientAuth" };
 
+/** Runs openssl, bounded; its error output comes with the exception when it fails. */
+function openssl(args: string[]): void {
+  execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
+}
+
 /** Writes the CA and the server's key and certificate chain into `directory`. */
 export function makeClusterTls(spec: ClusterTlsSpec, directory: string): ClusterTlsFiles {
   fs.mkdirSync(directory, { recursive: true });
   const file = (name: string) => path.join(directory, name);
   makeKey(spec.ca.keyCurve, file("ca.key"));
   fs.writeFileSync(file("ca.cnf"), opensslConfig(spec.ca, ["basicConstraints = critical,CA:TRUE"]));
-  run("openssl", ["req", "-x509", "-new", "-key", file("ca.key"), "-config", file("ca.cnf"), "-days", days(spec.ca), "-out", file("ca.crt")]);
+  openssl(["req", "-x509", "-new", "-key", file("ca.key"), "-config", file("ca.cnf"), "-days", days(spec.ca), "-out", file("ca.crt")]);
 
   makeKey(spec.server.keyCurve, file("vault.key"));
   const alternativeNames = [...spec.server.dnsNames.map((name) => `DNS:${name}`), ...spec.server.ipAddresses.map((ip) => `IP:${ip}`)];
   fs.writeFileSync(file("server.cnf"), opensslConfig(spec.server, ["basicConstraints = critical,CA:FALSE", `subjectAltName = ${alternativeNames.join(",")}`]));
-  run("openssl", ["req", "-new", "-key", file("vault.key"), "-config", file("server.cnf"), "-out", file("server.csr")]);
-  run("openssl", [
+  openssl(["req", "-new", "-key", file("vault.key"), "-config", file("server.cnf"), "-out", file("server.csr")]);
+  openssl([
     "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
     "-days", days(spec.server), "-extfile", file("server.cnf"), "-extensions", "extensions", "-out", file("server.crt"),
   ]);
@@ -63,7 +68,7 @@ export function makeClusterTls(spec: ClusterTlsSpec, directory: string): Cluster
 function makeKey(curve: string, keyFile: string): void {
   const name = OPENSSL_CURVES[curve];
   if (!name) throw new Error(`no openssl name for curve ${curve}`);
-  run("openssl", ["ecparam", "-name", name, "-genkey", "-noout", "-out", keyFile]);
+  openssl(["ecparam", "-name", name, "-genkey", "-noout", "-out", keyFile]);
 }
 
 function days(spec: CertificateSpec): string {
