@@ -87,7 +87,7 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
       caCertFile: config.vault.caCertFile ?? (caCertificate ? caFileFor(stack, caCertificate) : undefined),
       maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,
     });
-    const kubernetesProvider = config.kubernetes.enabled ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;
+    const kubernetesProvider = config.kubernetes.enabled && !config.kubernetes.reviewer ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;
     const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
     Object.assign(outputs, {
       apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,

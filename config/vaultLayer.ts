@@ -109,16 +109,29 @@ export const kubernetesSchema = z
     reviewerNamespace: dnsLabel.default("vault-auth"),
     injector: z.boolean().default(false),
     injectorChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'must be a pinned chart version such as "0.30.1"' }).default("0.30.1"),
+    /**
+     * A token reviewer managed outside this stack: its JWT and the API server's CA, read from these files
+     * (relative to the project folder). Set, the stack creates nothing in Kubernetes.
+     */
+    reviewer: z.strictObject({ jwtFile: z.string().min(1), caCertFile: z.string().min(1) }).optional(),
   })
   .superRefine((kubernetes, ctx) => {
     if (kubernetes.enabled && kubernetes.host === undefined) {
       ctx.addIssue({ code: "custom", path: ["host"], message: "is required when kubernetes.enabled is true (the API server URL Vault calls for TokenReview)" });
     }
+    if (kubernetes.reviewer !== undefined && kubernetes.injector) {
+      ctx.addIssue({
+        code: "custom", path: ["injector"], input: kubernetes.injector,
+        message: "must be false with kubernetes.reviewer: a stack whose reviewer is managed elsewhere creates nothing in Kubernetes; install the injector where the reviewer is managed",
+      });
+    }
   });
 
 export const auditSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  path: z.string().regex(/^\/[^\0]*[^/]$/, { error: "must be an absolute file path such as /var/log/vault/audit.log" }).default("/var/log/vault/audit.log"),
+  /** An absolute file path, or "stdout" (Vault's name for its own standard output: the local stack's Vault writes it to a file). */
+  path: z.string().refine((path) => path === "stdout" || /^\/[^\0]*[^/]$/.test(path), { error: 'must be an absolute file path such as /var/log/vault/audit.log, or "stdout"' })
+    .default("/var/log/vault/audit.log"),
 });
 
 export type VaultConfig = z.output<typeof vaultSchema>;

@@ -3,9 +3,12 @@
  * how, the distinct policies with their final names and texts, the mounts, the auth paths and audit.
  * The Vault components, the access checks and the provisioner requirements all read this model.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { Policy, PolicyError } from "../acl";
-import { consumerKey, failOnProblems } from "./messages";
-import { ConsumerPolicy, consumerPolicy, PROVISIONER_POLICY, RESERVED_POLICY_NAMES } from "./policyFiles";
+import { Secret } from "../lib/secret";
+import { consumerKey, failOnProblems, PROJECT } from "./messages";
+import { ConsumerPolicy, consumerPolicy, PROJECT_ROOT, PROVISIONER_POLICY, RESERVED_POLICY_NAMES } from "./policyFiles";
 import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig } from "./vaultLayer";
 
 /** Where the AppRole auth method is mounted. */
@@ -30,6 +33,8 @@ export interface VaultLayerModel {
   authPaths: { approle?: string; kubernetes?: string };
   /** `vault-platform:kubernetes`: the Kubernetes auth method and the injector. */
   kubernetes: KubernetesConfig;
+  /** The reviewer's JWT and the API server's CA, read from `kubernetes.reviewer`'s files when it is set. */
+  externalReviewer?: { jwt: Secret; caCertificate: string };
   audit: AuditConfig;
   /** policies/provisioner.hcl, the policy of the token `pulumi up` uses, as the access checks read it. */
   provisionerPolicy: Policy;
@@ -74,6 +79,7 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     if (!(error instanceof PolicyError)) throw error;
     problems.push(`${error.message} (the provisioning token's policy; \`npm run plan\` prints what it must allow)`);
   }
+  const externalReviewer = input.kubernetes.enabled && input.kubernetes.reviewer ? readReviewer(input.kubernetes.reviewer, problems) : undefined;
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
   return {
@@ -86,7 +92,29 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
       kubernetes: input.kubernetes.enabled || bindings.kubernetes.length > 0 ? input.kubernetes.authPath : undefined,
     },
     kubernetes: input.kubernetes,
+    externalReviewer,
     audit: input.audit,
     provisionerPolicy: provisionerPolicy!,
   };
+}
+
+/** The reviewer's files, checked for what they must hold; each problem names its key. */
+function readReviewer(files: { jwtFile: string; caCertFile: string }, problems: string[]): VaultLayerModel["externalReviewer"] {
+  const read = (key: "jwtFile" | "caCertFile", looksRight: (text: string) => boolean, what: string): string | undefined => {
+    const file = path.resolve(PROJECT_ROOT, files[key]);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8").trim();
+    } catch (error) {
+      problems.push(`${PROJECT}:kubernetes.reviewer.${key}: cannot read ${files[key]} (${(error as NodeJS.ErrnoException).code ?? error}); ` +
+        "point it at the file (relative to the project folder), or run `npm start` first for the local stack");
+      return undefined;
+    }
+    if (looksRight(text)) return text;
+    problems.push(`${PROJECT}:kubernetes.reviewer.${key}: ${files[key]} does not hold ${what}`);
+    return undefined;
+  };
+  const jwt = read("jwtFile", (text) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(text), "a JWT (three base64url parts joined by dots)");
+  const caCertificate = read("caCertFile", (text) => text.includes("-----BEGIN CERTIFICATE-----"), "a PEM certificate");
+  return jwt !== undefined && caCertificate !== undefined ? { jwt: new Secret(jwt), caCertificate: `${caCertificate}\n` } : undefined;
 }

@@ -14,29 +14,10 @@
  * Secrets (the token given, the child token, SecretIDs, issued tokens, JWTs) never appear in errors,
  * in the call log, or when a result is printed: they are held in `Secret`, which prints "[secret]".
  */
-import * as util from "util";
+import { createHash } from "crypto";
+import { Secret } from "../lib/secret";
 import { isSecretInput, Registration } from "../offline/runtime";
 import { VaultEndpoint, VaultResponse, vaultRequest } from "./vaultHttp";
-
-/** A secret value that prints as "[secret]" (console.log, util.inspect, JSON, template strings). */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return "[secret]";
-  }
-  toJSON(): string {
-    return "[secret]";
-  }
-  [util.inspect.custom](): string {
-    return "[secret]";
-  }
-}
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
 
@@ -52,23 +33,54 @@ export interface MadeCall {
   /** The registration's name, or the provider's for the provider's own calls. */
   resource: string;
   type: string;
-  phase: "configure" | "create" | "read";
+  phase: "configure" | "create" | "update" | "read" | "delete";
   method: HttpMethod;
   path: string;
   status: number;
 }
 
+/** What a resource computed when it was created (role ID, accessors, issued secrets). */
+export type ResourceOutputs = Record<string, string | string[] | boolean | Secret>;
+
+/** One applied resource as the stand-in's state keeps it (the local stack's stand-in for Pulumi's checkpoint). */
+export interface ResourceState {
+  urn: string;
+  type: string;
+  name: string;
+  protect: boolean;
+  /** The provider reference it was applied with (`<provider URN>::<id>`). */
+  provider: string;
+  /** Inputs as applied, secret ones as "[secret sha256:<hex>]": a change shows, the value does not. */
+  inputs: Inputs;
+  outputs: ResourceOutputs;
+}
+
+/** What one `up` did with a resource, as `pulumi up` reports its steps. */
+export type StepKind = "create" | "update" | "replace" | "delete" | "same";
+
 export interface AppliedVaultResources {
   /** Every call, in order. */
   calls: MadeCall[];
-  /** The `vault:` registrations applied, in order. */
+  /** The `vault:` registrations created, updated or replaced, in order. */
   applied: Array<{ type: string; name: string }>;
+  /** Every registration and every removed resource with what happened to it, in order. */
+  steps: Array<{ kind: StepKind; type: string; name: string }>;
+  /** The `vault:` resources that exist after this run: the next run's `previous`. */
+  state: ResourceState[];
   /** Per AppRole role (the program names each role after its consumer). */
   approles: Record<string, { backend: string; roleId: string; secretId: Secret; secretIdAccessor: string }>;
   /** Per token issued through a token role, by role name (the consumer's name in this program). */
   tokens: Record<string, { token: Secret; accessor: string; policies: string[]; orphan: boolean }>;
   /** The provider's short-lived child token, per explicit provider (unless skipChildToken). */
   providerTokens: Array<{ provider: string; accessor: string; policies: string[] }>;
+}
+
+/** Changes the stand-in refuses before it makes any call: protected deletions and replacements, unmodelled updates. */
+export class RefusedChanges extends Error {
+  constructor(readonly refusals: string[]) {
+    super(refusals.map((refusal) => `error: ${refusal}`).join("\n"));
+    this.name = "RefusedChanges";
+  }
 }
 
 /** Why an apply stopped: the call, its status and Vault's own errors (never a body or a secret). */
@@ -104,8 +116,17 @@ interface Mapping {
   create: (i: Inputs) => ApiCall[];
   /** The read-back right after create; may use the create responses (an accessor, a token). */
   read: (i: Inputs, created: Answer[]) => ApiCall[];
-  /** Checks the read-back (what would make the provider fail or drift) and collects outputs. */
-  record?: (i: Inputs, created: Answer[], read: Answer[], out: AppliedVaultResources) => string | undefined;
+  /** Checks the read-back (what would make the provider fail or drift), fills in what the resource computed, and returns a problem if any. */
+  record?: (i: Inputs, created: Answer[], read: Answer[], outputs: ResourceOutputs) => string | undefined;
+  /** Inputs whose change replaces the resource (ForceNew in the provider's schema), or "all" for a resource without an update. */
+  replaceOn: string[] | "all";
+  /**
+   * The update calls (the provider's Update), when the stand-in models it: "create" for a resource whose
+   * update writes the same path as its create (the body then also zeroes inputs no longer set).
+   */
+  update?: "create" | ((i: Inputs) => ApiCall[]);
+  /** The delete calls (none when the provider's Delete makes no call). */
+  remove: (i: Inputs, outputs: ResourceOutputs) => ApiCall[];
 }
 
 // ---------- how terraform-plugin-sdk's getters decide what the provider sends ----------
@@ -157,16 +178,20 @@ function mountConfig(i: Inputs): Record<string, unknown> {
   };
 }
 
+/** tuneMountWithMap's body: the TTLs and options always, the rest when set. */
+function mountTune(i: Inputs): Record<string, unknown> {
+  return {
+    default_lease_ttl: `${i.defaultLeaseTtlSeconds ?? 0}s`,
+    max_lease_ttl: `${i.maxLeaseTtlSeconds ?? 0}s`,
+    options: i.options ?? {},
+    ...whenOk({ description: i.description, listing_visibility: i.listingVisibility, audit_non_hmac_request_keys: i.auditNonHmacRequestKeys, audit_non_hmac_response_keys: i.auditNonHmacResponseKeys }),
+  };
+}
+
 const policiesNeeded = (names: unknown): string[] => list(names).filter((name) => name !== "default").map((name) => `policy:${name}`);
 
 function data(answer: Answer | undefined): Record<string, any> {
   return (answer?.body && typeof answer.body === "object" ? answer.body.data : undefined) ?? {};
-}
-
-/** The AppRole entry of a role, filled in by the role (role ID) and its SecretID resource. */
-function approleOf(out: AppliedVaultResources, role: string): AppliedVaultResources["approles"][string] {
-  out.approles[role] ??= {} as AppliedVaultResources["approles"][string];
-  return out.approles[role];
 }
 
 function sameSet(a: unknown, b: unknown): boolean {
@@ -200,6 +225,12 @@ export const MAPPINGS: Record<string, Mapping> = {
       }
       return undefined;
     },
+    // resource_mount.go: type, seal_wrap, external_entropy_access and local are ForceNew; a new path is a
+    // remount (not modelled: it fails before any call); updateMount tunes (tuneMountWithMap, TTLs and options
+    // always sent); mountDelete: Sys().Unmount.
+    replaceOn: ["type", "sealWrap", "externalEntropyAccess", "local"],
+    update: (i) => [{ method: "POST", path: `sys/mounts/${trim(i.path)}/tune`, body: mountTune(i) }],
+    remove: (i) => [{ method: "DELETE", path: `sys/mounts/${trim(i.path)}` }],
   },
 
   // vault/resource_kv_secret_backend_v2.go kvSecretBackendV2CreateUpdate: util.RetryWrite (Logical().Write, PUT
@@ -216,6 +247,10 @@ export const MAPPINGS: Record<string, Mapping> = {
     read: (i) => [{ method: "GET", path: `${trim(i.mount)}/config` }],
     record: (i, _created, [config]) =>
       i.maxVersions !== undefined && data(config).max_versions !== i.maxVersions ? `max_versions is ${data(config).max_versions}, not ${i.maxVersions}` : undefined,
+    // kvSecretBackendV2CreateUpdate serves update too; kvSecretBackendV2Delete makes no call (the settings go with the mount).
+    replaceOn: ["mount"],
+    update: "create",
+    remove: () => [],
   },
 
   // vault/resource_policy.go policyWrite: client.Sys().PutPolicy (PUT sys/policies/acl/<name> {policy}),
@@ -227,6 +262,10 @@ export const MAPPINGS: Record<string, Mapping> = {
     create: (i) => [{ method: "PUT", path: `sys/policies/acl/${i.name}`, body: { policy: i.policy } }],
     read: (i) => [{ method: "GET", path: `sys/policies/acl/${i.name}` }],
     record: (i, _created, [policy]) => (data(policy).policy !== i.policy ? "the policy read back differs from the one written" : undefined),
+    // policyDelete: Sys().DeletePolicy; a new name replaces the policy.
+    replaceOn: ["name"],
+    update: "create",
+    remove: (i) => [{ method: "DELETE", path: `sys/policies/acl/${i.name}` }],
   },
 
   // vault/resource_auth_backend.go authBackendWrite -> auth_mount.go createAuthMount:
@@ -246,6 +285,11 @@ export const MAPPINGS: Record<string, Mapping> = {
     }],
     read: (i) => [{ method: "GET", path: `sys/mounts/auth/${trim(i.path ?? i.type)}` }],
     record: (i, _created, [mount]) => (data(mount).type !== i.type ? `auth method type is ${data(mount).type}, not ${i.type}` : undefined),
+    // auth_mount.go: type, local and seal_wrap are ForceNew, a new path is a remount (not modelled);
+    // updateAuthMount tunes sys/mounts/auth/<path>/tune; authMountDisable: Sys().DisableAuth.
+    replaceOn: ["type", "local", "sealWrap"],
+    update: (i) => [{ method: "POST", path: `sys/mounts/auth/${trim(i.path ?? i.type)}/tune`, body: mountTune(i) }],
+    remove: (i) => [{ method: "DELETE", path: `sys/auth/${trim(i.path ?? i.type)}` }],
   },
 
   // vault/resource_approle_auth_backend_role.go approleAuthBackendRoleCreate: Logical().Write (PUT
@@ -276,13 +320,17 @@ export const MAPPINGS: Record<string, Mapping> = {
       const path = `auth/${trim(i.backend ?? "approle")}/role/${trim(i.roleName)}`;
       return [{ method: "GET", path }, { method: "GET", path: `${path}/role-id` }];
     },
-    record: (i, _created, [role, roleId], out) => {
+    record: (i, _created, [role, roleId], outputs) => {
       if (!sameSet(data(role).token_policies, i.tokenPolicies)) return `token_policies read back as ${JSON.stringify(data(role).token_policies)}`;
       const id = data(roleId).role_id;
       if (typeof id !== "string" || id === "") return "no role_id in the read-back";
-      Object.assign(approleOf(out, i.roleName), { backend: trim(i.backend ?? "approle"), roleId: id });
+      Object.assign(outputs, { backend: trim(i.backend ?? "approle"), roleId: id });
       return undefined;
     },
+    // approleAuthBackendRoleUpdate writes the role again (changed fields); approleAuthBackendRoleDelete.
+    replaceOn: ["roleName", "backend"],
+    update: "create",
+    remove: (i) => [{ method: "DELETE", path: `auth/${trim(i.backend ?? "approle")}/role/${trim(i.roleName)}` }],
   },
 
   // vault/resource_approle_auth_backend_role_secret_id.go approleAuthBackendRoleSecretIDCreate: Logical().Write
@@ -305,13 +353,19 @@ export const MAPPINGS: Record<string, Mapping> = {
       method: "PUT", path: `auth/${trim(i.backend ?? "approle")}/role/${trim(i.roleName)}/secret-id-accessor/lookup`,
       body: { secret_id_accessor: data(created).secret_id_accessor },
     }],
-    record: (i, [created], [lookup], out) => {
+    record: (_i, [created], [lookup], outputs) => {
       const { secret_id: secretId, secret_id_accessor: accessor } = data(created);
       if (typeof secretId !== "string" || typeof accessor !== "string") return "no secret_id in the response";
       if (data(lookup).secret_id_accessor !== accessor) return "the SecretID lookup answered another accessor";
-      Object.assign(approleOf(out, i.roleName), { secretId: new Secret(secretId), secretIdAccessor: accessor });
+      Object.assign(outputs, { secretId: new Secret(secretId), secretIdAccessor: accessor });
       return undefined;
     },
+    // No update: every field is ForceNew. approleAuthBackendRoleSecretIDDelete destroys it by accessor.
+    replaceOn: "all",
+    remove: (i, outputs) => [{
+      method: "PUT", path: `auth/${trim(i.backend ?? "approle")}/role/${trim(i.roleName)}/secret-id-accessor/destroy`,
+      body: { secret_id_accessor: outputs.secretIdAccessor },
+    }],
   },
 
   // vault/resource_token_auth_backend_role.go tokenAuthBackendRoleCreate: Logical().Write (PUT
@@ -353,6 +407,10 @@ export const MAPPINGS: Record<string, Mapping> = {
       if (body.orphan !== (i.orphan ?? false)) return `orphan read back as ${String(body.orphan)}`;
       return undefined;
     },
+    // tokenAuthBackendRoleUpdate writes the full role again; tokenAuthBackendRoleDelete.
+    replaceOn: ["roleName"],
+    update: "create",
+    remove: (i) => [{ method: "DELETE", path: `auth/token/roles/${trim(i.roleName)}` }],
   },
 
   // vault/resource_token.go tokenCreate: a TokenCreateRequest (policies, ttl, explicit_max_ttl, period, no_parent,
@@ -377,7 +435,7 @@ export const MAPPINGS: Record<string, Mapping> = {
       },
     }],
     read: (_i, [created]) => [{ method: "POST", path: "auth/token/lookup-accessor", body: { accessor: created?.body?.auth?.accessor } }],
-    record: (i, [created], [lookup], out) => {
+    record: (i, [created], [lookup], outputs) => {
       const auth = created?.body?.auth;
       if (typeof auth?.client_token !== "string") return "no client_token in the response";
       const looked = data(lookup);
@@ -385,11 +443,12 @@ export const MAPPINGS: Record<string, Mapping> = {
       if (typeof looked.expire_time !== "string") return `expire_time is ${looked.expire_time === null ? "null" : typeof looked.expire_time}, the provider needs a string`;
       const policies = list(looked.policies);
       for (const policy of list(i.policies)) if (!policies.includes(policy)) return `the token lacks policy ${policy}`;
-      out.tokens[ok(i.roleName) ? i.roleName : i.displayName ?? auth.accessor] = {
-        token: new Secret(auth.client_token), accessor: auth.accessor, policies, orphan: looked.orphan === true,
-      };
+      Object.assign(outputs, { token: new Secret(auth.client_token), accessor: auth.accessor, policies, orphan: looked.orphan === true });
       return undefined;
     },
+    // Every field that reaches Vault is ForceNew; tokenDelete: Token().RevokeAccessor (the resource ID is the accessor).
+    replaceOn: "all",
+    remove: (_i, outputs) => [{ method: "POST", path: "auth/token/revoke-accessor", body: { accessor: outputs.accessor } }],
   },
 
   // vault/resource_kubernetes_auth_backend_config.go kubernetesAuthBackendConfigCreate: Logical().Write (PUT
@@ -416,6 +475,11 @@ export const MAPPINGS: Record<string, Mapping> = {
     }],
     read: (i) => [{ method: "GET", path: `auth/${trim(i.backend ?? "kubernetes")}/config` }],
     record: (i, _created, [config]) => (data(config).kubernetes_host !== i.kubernetesHost ? `kubernetes_host read back as ${data(config).kubernetes_host}` : undefined),
+    // kubernetesAuthBackendConfigUpdate writes the config again; its Delete makes no call (the plugin has no
+    // delete on config: it goes with the auth method).
+    replaceOn: ["backend"],
+    update: "create",
+    remove: () => [],
   },
 
   // vault/resource_kubernetes_auth_backend_role.go kubernetesAuthBackendRoleCreate: Logical().Write (PUT
@@ -442,6 +506,10 @@ export const MAPPINGS: Record<string, Mapping> = {
     read: (i) => [{ method: "GET", path: `auth/${trim(i.backend ?? "kubernetes")}/role/${trim(i.roleName)}` }],
     record: (i, _created, [role]) =>
       !sameSet(data(role).bound_service_account_names, i.boundServiceAccountNames) ? "bound_service_account_names differ when read back" : undefined,
+    // kubernetesAuthBackendRoleUpdateFields(create=false) writes the role again; kubernetesAuthBackendRoleDelete.
+    replaceOn: ["roleName", "backend"],
+    update: "create",
+    remove: (i) => [{ method: "DELETE", path: `auth/${trim(i.backend ?? "kubernetes")}/role/${trim(i.roleName)}` }],
   },
 
   // vault/resource_audit.go auditWrite: client.Sys().EnableAuditWithOptions (PUT sys/audit/<path> {type,
@@ -461,6 +529,9 @@ export const MAPPINGS: Record<string, Mapping> = {
       if (entry?.type !== i.type) return `no ${i.type} audit device at ${trim(i.path ?? i.type)}/ in sys/audit`;
       return undefined;
     },
+    // No update: every field is ForceNew. auditDelete: Sys().DisableAudit.
+    replaceOn: "all",
+    remove: (i) => [{ method: "DELETE", path: `sys/audit/${trim(i.path ?? i.type)}` }],
   },
 };
 
@@ -520,16 +591,111 @@ function vaultErrors(answer: Answer): string[] {
   return Array.isArray(errors) ? errors.map(String) : [];
 }
 
+/** Inputs as the state keeps them: secret values hashed, so a changed secret shows and no secret is stored. */
+function stateInputs(inputs: Record<string, unknown>): Inputs {
+  const walk = (value: unknown): unknown => {
+    if (isSecretInput(value)) return `[secret sha256:${createHash("sha256").update(JSON.stringify(unwrap(value))).digest("hex")}]`;
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    return value;
+  };
+  return Object.fromEntries(Object.entries(inputs).filter(([key]) => key !== "__defaults").map(([key, value]) => [key, walk(value)]));
+}
+
+/** JSON with sorted keys, so that equal inputs compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Inputs)[key])}`).join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
+
+/** The zero value of an input's type: what the provider sends for an input no longer set. */
+function zeroOf(value: unknown): unknown {
+  return Array.isArray(value) ? [] : typeof value === "number" ? 0 : typeof value === "boolean" ? false : typeof value === "object" && value !== null ? {} : "";
+}
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+const PROTECTED_REPLACE = (urn: string) => `unable to replace resource "${urn}"\nas it is currently marked for protection. ` +
+  "To unprotect the resource, remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`";
+const PROTECTED_DELETE = (urn: string) => `unable to delete resource "${urn}"\nas it is currently marked for protection. ` +
+  "To unprotect the resource, either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up` or use the command:\n" +
+  `\`pulumi state unprotect '${urn}'\``;
+
+interface Step {
+  kind: StepKind;
+  planned?: ReturnType<typeof plan>[number];
+  prior?: ResourceState;
+  /** update: the inputs that changed. */
+  changed: string[];
+}
+
 /**
- * Applies every `vault:` registration in registration order, as `pulumi up` with the Vault provider would:
- * first the provider's configuration (lookup-self, a short-lived child token unless skipChildToken, the
- * server version), then per resource its create calls and its read-back, with the child token. Stops at the
- * first call Vault refuses, with a VaultApplyError naming the resource, method, path and status.
+ * What to do with each registration given the previous state, as Pulumi's step generator decides: create,
+ * same, update, replace, and delete for what is no longer registered. Protected resources are neither
+ * replaced nor deleted (Pulumi's messages); refusals are collected and thrown before any call.
  */
-export async function applyVaultResources(endpoint: VaultEndpoint, token: string, registrations: Registration[]): Promise<AppliedVaultResources> {
+function steps(planned: ReturnType<typeof plan>, previous: ResourceState[]): Step[] {
+  const refusals: string[] = [];
+  const priorByUrn = new Map(previous.map((entry) => [entry.urn, entry]));
+  const result: Step[] = [];
+  for (const entry of planned) {
+    const prior = priorByUrn.get(entry.registration.urn);
+    const inputs = stateInputs(entry.registration.inputs);
+    if (!prior) {
+      result.push({ kind: "create", planned: entry, changed: [] });
+      continue;
+    }
+    const changed = [...new Set([...Object.keys(inputs), ...Object.keys(prior.inputs)])].filter((key) => canonical(inputs[key]) !== canonical(prior.inputs[key]));
+    if (changed.length === 0) {
+      result.push({ kind: "same", planned: entry, prior, changed });
+    } else if (entry.mapping.replaceOn === "all" || changed.some((key) => (entry.mapping.replaceOn as string[]).includes(key))) {
+      if (prior.protect && entry.registration.protect) refusals.push(PROTECTED_REPLACE(prior.urn));
+      result.push({ kind: "replace", planned: entry, prior, changed });
+    } else if (entry.mapping.update === undefined || changed.includes("path")) {
+      refusals.push(`${entry.registration.type} (${entry.registration.name}): changing ${changed.join(", ")} is not modelled by the stand-in (local/vaultApplier.ts)`);
+    } else {
+      result.push({ kind: "update", planned: entry, prior, changed });
+    }
+  }
+  const registered = new Set(planned.map((entry) => entry.registration.urn));
+  for (const prior of [...previous].reverse()) {
+    if (registered.has(prior.urn)) continue;
+    if (prior.protect) refusals.push(PROTECTED_DELETE(prior.urn));
+    result.push({ kind: "delete", prior, changed: [] });
+  }
+  if (refusals.length > 0) throw new RefusedChanges(refusals);
+  return result;
+}
+
+/** The approle and token entries callers read, from the resources' outputs. */
+function credentials(state: ResourceState[]): Pick<AppliedVaultResources, "approles" | "tokens"> {
+  const approles: AppliedVaultResources["approles"] = {};
+  const tokens: AppliedVaultResources["tokens"] = {};
+  for (const { type, inputs, outputs } of state) {
+    if (type === "vault:appRole/authBackendRole:AuthBackendRole" || type === "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId") {
+      approles[inputs.roleName] = { ...approles[inputs.roleName], ...outputs } as AppliedVaultResources["approles"][string];
+    } else if (type === "vault:index/token:Token") {
+      tokens[ok(inputs.roleName) ? inputs.roleName : inputs.displayName ?? outputs.accessor] = outputs as unknown as AppliedVaultResources["tokens"][string];
+    }
+  }
+  return { approles, tokens };
+}
+
+/**
+ * `pulumi up` of the `vault:` registrations, as the Vault provider would do it: the provider's
+ * configuration first (lookup-self, a short-lived child token unless skipChildToken, the server version),
+ * then in registration order each new resource's create calls and read-back, each changed one's update
+ * (or, for a change its schema marks ForceNew, a new resource whose old one is deleted at the end), and
+ * last the deletions of what is no longer registered, in reverse order. `previous` is the state the last
+ * run returned (none: everything is new). Stops at the first call Vault refuses, with a VaultApplyError
+ * naming the resource, method, path and status; refuses protected deletions before any call.
+ */
+export async function applyVaultResources(endpoint: VaultEndpoint, token: string, registrations: Registration[], previous: ResourceState[] = []): Promise<AppliedVaultResources> {
   const planned = plan(registrations);
-  const out: AppliedVaultResources = { calls: [], applied: [], approles: {}, tokens: {}, providerTokens: [] };
-  const providers = new Map(registrations.filter((registration) => registration.type === PROVIDER_TYPE).map((registration) => [registration.urn, registration]));
+  const todo = steps(planned, previous);
+  const out: AppliedVaultResources = { calls: [], applied: [], steps: [], state: [], approles: {}, tokens: {}, providerTokens: [] };
+  const providers = new Map(registrations.filter((registration) => registration.type === PROVIDER_TYPE).map((registration) => [registration.urn, unwrap(registration.inputs) as Inputs]));
   const clientTokens = new Map<string, Secret>();
 
   const send = async (resource: string, type: string, phase: MadeCall["phase"], call: ApiCall, as: Secret): Promise<Answer> => {
@@ -546,43 +712,84 @@ export async function applyVaultResources(endpoint: VaultEndpoint, token: string
     return answer;
   };
 
-  /** internal/provider/meta.go setClient (LookupSelf, createChildToken) and setVaultVersion (Sys().SealStatus). */
+  /**
+   * internal/provider/meta.go setClient (LookupSelf, createChildToken) and setVaultVersion (Sys().SealStatus).
+   * A provider no longer registered (its resources are being deleted) is configured with default settings.
+   */
   const clientFor = async (providerRef: string): Promise<Secret> => {
     const urn = providerRef.split("::").slice(0, -1).join("::");
     const cached = clientTokens.get(urn);
     if (cached) return cached;
-    const provider = providers.get(urn);
-    if (!provider) throw new Error(`no ${PROVIDER_TYPE} registration for ${providerRef}; every Vault resource here uses an explicit provider`);
-    const inputs = unwrap(provider.inputs) as Inputs;
+    const inputs = providers.get(urn) ?? {};
+    const name = urn.split("::").pop() ?? PROVIDER_TYPE;
     const given = new Secret(token);
-    await send(provider.name, PROVIDER_TYPE, "configure", { method: "GET", path: "auth/token/lookup-self" }, given);
+    await send(name, PROVIDER_TYPE, "configure", { method: "GET", path: "auth/token/lookup-self" }, given);
     let client = given;
     if (String(inputs.skipChildToken) !== "true") {
       const ttl = Number(inputs.maxLeaseTtlSeconds ?? 1200) || 1200;
-      const created = await send(provider.name, PROVIDER_TYPE, "configure", {
+      const created = await send(name, PROVIDER_TYPE, "configure", {
         method: "POST", path: "auth/token/create",
         body: { display_name: inputs.tokenName ?? "terraform", num_uses: 0, renewable: false, ttl: `${ttl}s`, explicit_max_ttl: `${ttl}s`, type: "", entity_alias: "" },
       }, given);
       client = new Secret(created.body.auth.client_token);
-      out.providerTokens.push({ provider: provider.name, accessor: created.body.auth.accessor, policies: list(created.body.auth.policies) });
+      out.providerTokens.push({ provider: name, accessor: created.body.auth.accessor, policies: list(created.body.auth.policies) });
     }
-    await send(provider.name, PROVIDER_TYPE, "configure", { method: "GET", path: "sys/seal-status" }, client);
+    await send(name, PROVIDER_TYPE, "configure", { method: "GET", path: "sys/seal-status" }, client);
     clientTokens.set(urn, client);
     return client;
   };
 
-  for (const { registration, mapping, inputs } of planned) {
+  // The engine configures every registered provider, also for a run that changes nothing.
+  for (const { registration } of planned) await clientFor(registration.provider);
+
+  const deletions: ResourceState[] = [];
+  for (const step of todo) {
+    if (step.kind === "delete") {
+      deletions.push(step.prior!);
+      continue;
+    }
+    const { registration, mapping, inputs } = step.planned!;
+    out.steps.push({ kind: step.kind, type: registration.type, name: registration.name });
+    const entry: ResourceState = {
+      urn: registration.urn, type: registration.type, name: registration.name, protect: registration.protect,
+      provider: registration.provider, inputs: stateInputs(registration.inputs), outputs: step.prior?.outputs ?? {},
+    };
+    out.state.push(entry);
+    if (step.kind === "same") continue;
     const client = await clientFor(registration.provider);
+    let calls: ApiCall[];
+    if (step.kind === "update") {
+      entry.outputs = { ...step.prior!.outputs };
+      const writes = mapping.update === "create" ? mapping.create(inputs) : mapping.update!(inputs);
+      // What is no longer set goes to Vault as its zero value (updateTokenFields and the like send d.Get of a changed field).
+      const unset = step.changed.filter((key) => inputs[key] === undefined);
+      calls = writes.map((call, index) => (index === 0 && call.body
+        ? { ...call, body: { ...Object.fromEntries(unset.map((key) => [snakeCase(key), zeroOf(step.prior!.inputs[key])])), ...call.body } }
+        : call));
+    } else {
+      entry.outputs = {};
+      calls = mapping.create(inputs);
+      if (step.kind === "replace") deletions.unshift(step.prior!);
+    }
     const created: Answer[] = [];
-    for (const call of mapping.create(inputs)) created.push(await send(registration.name, registration.type, "create", call, client));
+    for (const call of calls) created.push(await send(registration.name, registration.type, step.kind === "update" ? "update" : "create", call, client));
     const read: Answer[] = [];
     for (const call of mapping.read(inputs, created)) read.push(await send(registration.name, registration.type, "read", call, client));
-    const problem = mapping.record?.(inputs, created, read, out);
+    const problem = mapping.record?.(inputs, created, read, entry.outputs);
     if (problem) {
       const last = out.calls[out.calls.length - 1];
       throw new VaultApplyError(registration.name, registration.type, { method: last.method, path: last.path, status: last.status }, [], problem);
     }
     out.applied.push({ type: registration.type, name: registration.name });
   }
+
+  for (const prior of deletions) {
+    const mapping = MAPPINGS[prior.type];
+    if (!mapping) throw new Error(`${prior.type} (${prior.name}): no mapping to Vault API calls in local/vaultApplier.ts to delete it`);
+    if (!out.steps.some((step) => step.name === prior.name && step.type === prior.type)) out.steps.push({ kind: "delete", type: prior.type, name: prior.name });
+    const client = await clientFor(prior.provider);
+    for (const call of mapping.remove(prior.inputs, prior.outputs)) await send(prior.name, prior.type, "delete", call, client);
+  }
+  Object.assign(out, credentials(out.state));
   return out;
 }

@@ -83,10 +83,14 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
   }
 }
 
+/** What a resource really computed, when the caller knows it (the local stack's applied state); else placeholders. */
+export type KnownState = (type: string, name: string) => Record<string, any> | undefined;
+let knownState: KnownState = () => undefined;
+
 export const MOCKS: pulumi.runtime.Mocks = {
   newResource: (args) => {
     inputsByResource.set(`${args.type}::${args.name}`, args.inputs);
-    return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+    return { id: `${args.name}-id`, state: { ...args.inputs, ...(knownState(args.type, args.name) ?? computedState(args.type, args.name, args.inputs)) } };
   },
   // The program makes no invokes (account and partition come from the role ARN); a new one must get a mock here.
   call: (args) => {
@@ -107,9 +111,17 @@ export function runProgram(config: RawConfig, stack = "dev", parse: ParseOptions
   return runStack(stack, config, () => parseConfig(pulumi.runtime.allConfig(), { ...parse, env: parse.env ?? {} }), options);
 }
 
-/** Runs the program with configuration already parsed (and possibly adjusted) by the caller. */
-export function runPlatform(config: PlatformConfig, stack = "dev", options: PlatformOptions = {}): Promise<ProgramRun> {
-  return runStack(stack, {}, () => config, options);
+/**
+ * Runs the program with configuration already parsed (and possibly adjusted) by the caller; `known` gives
+ * resources the values they really computed, so that the stack outputs are the real ones.
+ */
+export async function runPlatform(config: PlatformConfig, stack = "dev", options: PlatformOptions = {}, known?: KnownState): Promise<ProgramRun> {
+  knownState = known ?? (() => undefined);
+  try {
+    return await runStack(stack, {}, () => config, options);
+  } finally {
+    knownState = () => undefined;
+  }
 }
 
 async function runStack(stack: string, raw: RawConfig, platformConfig: () => PlatformConfig, options: PlatformOptions): Promise<ProgramRun> {

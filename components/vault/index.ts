@@ -15,7 +15,7 @@ export interface VaultConfigurationArgs {
   layer: VaultLayerModel;
   /** The explicit Vault provider. */
   provider: vault.Provider;
-  /** The Kubernetes provider; required when a consumer has a kubernetes binding. */
+  /** The Kubernetes provider; required for Kubernetes auth unless its reviewer is external (`kubernetes.reviewer`). */
   kubernetesProvider?: k8s.Provider;
   /** Vault's https address, for client settings. */
   vaultAddress: pulumi.Input<string>;
@@ -61,7 +61,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
       : undefined;
     const kubernetes = layer.authPaths.kubernetes !== undefined
       ? new KubernetesBindings(`${name}-kubernetes`, {
-        provider, kubernetesProvider: args.kubernetesProvider!, settings: layer.kubernetes, consumers: layer.bindings.kubernetes,
+        provider, kubernetesProvider: args.kubernetesProvider, externalReviewer: layer.externalReviewer, settings: layer.kubernetes, consumers: layer.bindings.kubernetes,
         policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate,
       }, child)
       : undefined;

@@ -1,15 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { KubernetesConfig } from "../../config";
+import type { KubernetesConfig, VaultLayerModel } from "../../config";
 import { ConsumerBindingArgs, seconds } from "./common";
 import { componentArgs } from "../componentType";
 
 export interface KubernetesBindingsArgs extends ConsumerBindingArgs {
-  /** The Kubernetes provider for the reviewer, service accounts and injector. */
-  kubernetesProvider: k8s.Provider;
+  /** The Kubernetes provider for the reviewer, service accounts and injector; unset with an external reviewer. */
+  kubernetesProvider?: k8s.Provider;
   /** `vault-platform:kubernetes` settings (enabled, host, auth path, injector). */
   settings: KubernetesConfig;
+  /** A reviewer managed elsewhere (`kubernetes.reviewer`): its JWT and the API server's CA; nothing is created in Kubernetes. */
+  externalReviewer?: VaultLayerModel["externalReviewer"];
   /** Vault's address, for the injector. */
   vaultAddress: pulumi.Input<string>;
   /** Vault's CA certificate, copied into each consumer namespace for the agent; unset for a publicly trusted Vault. */
@@ -44,42 +46,36 @@ function decoded(data: pulumi.Output<Record<string, string>>, key: string): pulu
 /**
  * Kubernetes auth: a token-reviewer service account (bound to system:auth-delegator, with a long-lived
  * token Secret whose JWT and CA configure the mount), a role per workload bound to its service account
- * and namespace, the workloads' service accounts, and optionally the vault-agent injector.
+ * and namespace, the workloads' service accounts, and optionally the vault-agent injector. With an
+ * external reviewer (`kubernetes.reviewer`) only the Vault side is declared: its JWT and CA come from config.
  */
 export class KubernetesBindings extends pulumi.ComponentResource {
   readonly roles: Record<string, KubernetesRole> = {};
 
   constructor(name: string, args: KubernetesBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "KubernetesBindings", name, opts));
-    const kube = { parent: this, provider: args.kubernetesProvider };
     const child = { parent: this, provider: args.provider };
     const { settings } = args;
-    const reviewerNamespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.reviewerNamespace } }, kube);
-    const namespace = reviewerNamespace.metadata.name;
-    const reviewer = new k8s.core.v1.ServiceAccount(`${name}-reviewer`, { metadata: { name: "vault-token-reviewer", namespace } }, kube);
-    new k8s.rbac.v1.ClusterRoleBinding(`${name}-reviewer`, {
-      metadata: { name: "vault-token-reviewer" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-      subjects: [{ kind: "ServiceAccount", name: reviewer.metadata.name, namespace }],
-    }, kube);
-    const reviewerToken = new k8s.core.v1.Secret(`${name}-reviewer-token`, {
-      metadata: { name: "vault-token-reviewer", namespace, annotations: { "kubernetes.io/service-account.name": reviewer.metadata.name } },
-      type: "kubernetes.io/service-account-token",
-    }, { ...kube, additionalSecretOutputs: ["data"] });
+    const kube = args.externalReviewer ? undefined : { parent: this, provider: args.kubernetesProvider! };
+    const reviewer = kube ? this.createReviewer(name, settings, kube) : {
+      caCertificate: pulumi.output(args.externalReviewer!.caCertificate),
+      jwt: pulumi.secret(args.externalReviewer!.jwt.reveal()),
+      namespace: undefined,
+    };
 
     // Protected: disabling the mount revokes every token its roles ever issued.
     const auth = new vault.AuthBackend(`${name}-auth`, { type: "kubernetes", path: settings.authPath, description: "Kubernetes service accounts (vault-platform)" }, { ...child, protect: true });
     new vault.kubernetes.AuthBackendConfig(`${name}-config`, {
       backend: auth.path,
       kubernetesHost: settings.host!,
-      kubernetesCaCert: decoded(reviewerToken.data, "ca.crt"),
-      tokenReviewerJwt: pulumi.secret(decoded(reviewerToken.data, "token")),
+      kubernetesCaCert: reviewer.caCertificate,
+      tokenReviewerJwt: reviewer.jwt,
     }, child);
 
     const caNamespaces = new Set<string>();
     for (const consumer of args.consumers) {
       const binding = consumer.kubernetes!;
-      new k8s.core.v1.ServiceAccount(`${name}-${consumer.name}`, { metadata: { name: binding.serviceAccount, namespace: binding.namespace } }, kube);
+      if (kube) new k8s.core.v1.ServiceAccount(`${name}-${consumer.name}`, { metadata: { name: binding.serviceAccount, namespace: binding.namespace } }, kube);
       new vault.kubernetes.AuthBackendRole(`${name}-${consumer.name}`, {
         backend: auth.path,
         roleName: consumer.name,
@@ -90,7 +86,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         tokenPeriod: seconds(binding.tokenPeriod),
         audience: binding.audience ?? "vault",
       }, child);
-      if (args.caCertificate !== undefined && !caNamespaces.has(binding.namespace)) {
+      if (kube && args.caCertificate !== undefined && !caNamespaces.has(binding.namespace)) {
         caNamespaces.add(binding.namespace);
         new k8s.core.v1.Secret(`${name}-ca-${binding.namespace}`, {
           metadata: { name: CA_SECRET, namespace: binding.namespace },
@@ -105,11 +101,11 @@ export class KubernetesBindings extends pulumi.ComponentResource {
       };
     }
 
-    if (settings.injector) {
+    if (kube && settings.injector) {
       new k8s.helm.v3.Release(`${name}-injector`, {
         chart: "vault",
         version: settings.injectorChartVersion,
-        namespace,
+        namespace: reviewer.namespace,
         repositoryOpts: { repo: HELM_REPOSITORY },
         values: {
           global: { externalVaultAddr: args.vaultAddress },
@@ -119,5 +115,22 @@ export class KubernetesBindings extends pulumi.ComponentResource {
       }, kube);
     }
     this.registerOutputs({ roles: this.roles });
+  }
+
+  /** The token reviewer: a service account bound to system:auth-delegator, with a long-lived token Secret. */
+  private createReviewer(name: string, settings: KubernetesConfig, kube: { parent: pulumi.Resource; provider: k8s.Provider }) {
+    const reviewerNamespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.reviewerNamespace } }, kube);
+    const namespace = reviewerNamespace.metadata.name;
+    const reviewer = new k8s.core.v1.ServiceAccount(`${name}-reviewer`, { metadata: { name: "vault-token-reviewer", namespace } }, kube);
+    new k8s.rbac.v1.ClusterRoleBinding(`${name}-reviewer`, {
+      metadata: { name: "vault-token-reviewer" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+      subjects: [{ kind: "ServiceAccount", name: reviewer.metadata.name, namespace }],
+    }, kube);
+    const reviewerToken = new k8s.core.v1.Secret(`${name}-reviewer-token`, {
+      metadata: { name: "vault-token-reviewer", namespace, annotations: { "kubernetes.io/service-account.name": reviewer.metadata.name } },
+      type: "kubernetes.io/service-account-token",
+    }, { ...kube, additionalSecretOutputs: ["data"] });
+    return { caCertificate: decoded(reviewerToken.data, "ca.crt"), jwt: pulumi.secret(decoded(reviewerToken.data, "token")), namespace };
   }
 }

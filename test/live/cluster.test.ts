@@ -14,7 +14,7 @@ import { resolveTools } from "../../scripts/liveTools";
 import { HealthAnswer, VaultCluster, VaultNode } from "./clusterNodes";
 import { makeClusterTls } from "../../local/tlsFiles";
 import { Emulator, kmsKeyFile, startDynamoDb, startFakeKms } from "./emulators";
-import { failOver, FailoverRound, KvWriter, spread } from "./failover";
+import { failOver, FailoverRound, KvWriter, LOCK_ERROR_BACKOFF_SECONDS, spread } from "./failover";
 import { ClusterNetwork, createClusterNetwork } from "./network";
 import { logTail, run, runDirectory, stopProcess, waitFor } from "./processes";
 import { StackFacts, stackFacts } from "./programFacts";
@@ -183,12 +183,15 @@ describe("live: the cluster from the program's own vault.hcl", function () {
     writer = new KvWriter(cluster, rootToken, KV_MOUNT);
     writer.start();
     const kills = await failOverRounds("SIGKILL");
-    const bound = LOCK_HANDOVER_SECONDS + ACTIVATION_MARGIN_SECONDS;
-    assert.ok(spread(kills.map((round) => round.seconds)).max <= bound, `slowest over ${bound} s: ${describeRounds(kills)}`);
     // The lock outlives the killed leader by the TTL from its last renewal, which was at most one renew
-    // interval before the kill; 0.25 s covers the winning UpdateItem call and the log line after it.
-    const [earliest, latest] = [HA_LOCK_TIMING.ttlSeconds - LOCK_RENEW_SECONDS, LOCK_HANDOVER_SECONDS + 0.25];
+    // interval before the kill; 0.25 s covers the winning UpdateItem call and the log line after it. A
+    // lock attempt that failed with a storage error (logged; see describeRounds) makes that standby wait
+    // Vault's lock retry interval first: such a round gets that much more, and only that.
+    const earliest = HA_LOCK_TIMING.ttlSeconds - LOCK_RENEW_SECONDS;
     for (const round of kills) {
+      const backoff = round.lockErrors.length > 0 ? LOCK_ERROR_BACKOFF_SECONDS : 0;
+      const [bound, latest] = [LOCK_HANDOVER_SECONDS + backoff + ACTIVATION_MARGIN_SECONDS, LOCK_HANDOVER_SECONDS + backoff + 0.25];
+      assert.ok(round.seconds <= bound, `over ${bound} s: ${describeRounds(kills)}`);
       assert.ok(round.lockSeconds >= earliest && round.lockSeconds <= latest, `lock taken outside [${earliest}, ${latest}] s: ${describeRounds(kills)}`);
     }
   });
@@ -218,7 +221,7 @@ describe("live: the cluster from the program's own vault.hcl", function () {
   async function failOverRounds(signal: NodeJS.Signals): Promise<FailoverRound[]> {
     const done: FailoverRound[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      done.push(await failOver(cluster, signal, (LOCK_HANDOVER_SECONDS + 10) * 1000));
+      done.push(await failOver(cluster, signal, (LOCK_HANDOVER_SECONDS + LOCK_ERROR_BACKOFF_SECONDS + 10) * 1000));
       rounds.push(done[done.length - 1]);
     }
     return done;
@@ -262,5 +265,6 @@ function fixed(value: number): string {
 }
 
 function describeRounds(rounds: FailoverRound[]): string {
-  return rounds.map((round) => `${round.from}->${round.to} ${fixed(round.seconds)} s (lock ${fixed(round.lockSeconds)} s)`).join(", ");
+  return rounds.map((round) => `${round.from}->${round.to} ${fixed(round.seconds)} s (lock ${fixed(round.lockSeconds)} s)` +
+    (round.lockErrors.length > 0 ? ` after lock errors [${round.lockErrors.join("; ")}]` : "")).join(", ");
 }

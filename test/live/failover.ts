@@ -16,11 +16,21 @@ export interface FailoverRound {
   seconds: number;
   /** From the signal to the new leader's log saying it acquired the HA lock (its activation follows). */
   lockSeconds: number;
+  /**
+   * "failed to acquire lock" errors the other nodes logged during the round (a storage call that failed,
+   * not a lock held by another): Vault then waits lockRetryInterval before trying again.
+   */
+  lockErrors: string[];
 }
+
+/** vault/ha.go lockRetryInterval: how long a standby waits after a lock attempt that failed with an error. */
+export const LOCK_ERROR_BACKOFF_SECONDS = 10;
 
 const POLL_MS = 50;
 const REJOIN_TIMEOUT_MS = 30_000;
 const ACQUIRED_LOCK = /^(\S+) \[INFO\]\s+core: acquired lock, enabling active operation/;
+const LOCK_ERROR = /\[ERROR\]\s+core: failed to acquire lock/;
+const TIMESTAMPED = /^(\d{4}-\d\d-\d\dT\S+Z) /;
 
 /**
  * One round: the cluster must have one active node and standbys; ends with the stopped node a standby
@@ -33,16 +43,37 @@ export async function failOver(cluster: VaultCluster, signal: NodeJS.Signals, ti
   const signalledAt = Date.now();
   const started = performance.now();
   const stopping = stopProcess(active.process!, signal, 30_000);
-  const successor = await waitFor(`a node other than ${active.name} to answer 200 on ${HEALTH_PATH}`, async () => {
-    const answers = await Promise.all(others.map((node) => cluster.health(node)));
-    return answers.includes(200) ? others[answers.indexOf(200)] : undefined;
-  }, timeoutMs, POLL_MS);
+  let successor: VaultNode;
+  try {
+    successor = await waitFor(`a node other than ${active.name} to answer 200 on ${HEALTH_PATH}`, async () => {
+      const answers = await Promise.all(others.map((node) => cluster.health(node)));
+      return answers.includes(200) ? others[answers.indexOf(200)] : undefined;
+    }, timeoutMs, POLL_MS);
+  } catch (error) {
+    // What the candidates logged since the signal is the only evidence of why none took over.
+    const logged = others.map((node) => `${node.name}:\n${logSince(node, signalledAt).slice(-12).join("\n") || "(nothing)"}`).join("\n");
+    await stopping;
+    cluster.start(active);
+    throw new Error(`${(error as Error).message}\nlogged since the ${signal}:\n${logged}`);
+  }
   const seconds = (performance.now() - started) / 1000;
   await stopping;
   const lockSeconds = (lockAcquiredAt(successor) - signalledAt) / 1000;
+  const lockErrors = others.flatMap((node) => logSince(node, signalledAt).filter((entry) => LOCK_ERROR.test(entry)).map((entry) => `${node.name}: ${entry}`));
   cluster.start(active);
   await cluster.waitForHealth(active, 429, REJOIN_TIMEOUT_MS);
-  return { signal, from: active.name, to: successor.name, seconds, lockSeconds };
+  return { signal, from: active.name, to: successor.name, seconds, lockSeconds, lockErrors };
+}
+
+/** The node's current log entries (a timestamped line with its continuation lines) from `since` (ms) on. */
+function logSince(node: VaultNode, since: number): string[] {
+  const entries: Array<{ at: number; text: string }> = [];
+  for (const line of fs.readFileSync(node.process!.logFile, "utf8").split("\n")) {
+    const stamp = TIMESTAMPED.exec(line)?.[1];
+    if (stamp !== undefined) entries.push({ at: Date.parse(stamp), text: line });
+    else if (entries.length > 0 && line.trim() !== "") entries[entries.length - 1].text += ` ${line.trim()}`;
+  }
+  return entries.filter((entry) => entry.at >= since).map((entry) => entry.text);
 }
 
 /** When the node's current process last logged taking the HA lock (Vault logs UTC with milliseconds). */
