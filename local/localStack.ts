@@ -41,8 +41,8 @@ export interface LocalUp {
   seconds: number;
 }
 
-/** The ports the stack's URLs name (vault.address, kubernetes.host), and its files where `npm start` makes them. */
-function checkedAgainstLayout(config: PlatformConfig, layout: LocalLayout, withReviewer = true): { vault: number; kubernetes: number } {
+/** The ports the stack's URLs name (vault.address, kubernetes.host); throws unless its files are where `npm start` makes them. */
+export function checkedAgainstLayout(config: PlatformConfig, layout: LocalLayout, withReviewer = true): { vault: number; kubernetes: number } {
   const problems: string[] = [];
   const expectFile = (key: string, configured: string | undefined, actual: string) => {
     if (configured === undefined || path.resolve(PROJECT_ROOT, configured) !== actual) {

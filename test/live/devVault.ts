@@ -13,7 +13,7 @@ export interface DevVault {
 }
 
 /** A port nobody listens on right now (the kernel picks it), on 127.0.0.1. */
-function freeLoopbackPort(): Promise<number> {
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
