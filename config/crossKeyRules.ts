@@ -21,7 +21,7 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
   if (vault.configure && !cluster.enabled && vault.address === undefined) {
     problems.push(`${PROJECT}:vault.address is required when cluster.enabled is false: the https:// URL of the existing Vault`);
   }
-  if (cluster.enabled && config.audit.enabled && config.audit.path === "stdout") {
+  if (cluster.enabled && config.audit.path === "stdout") {
     problems.push(`${PROJECT}:audit.path "stdout" is for a Vault whose output you keep yourself (the local stack); the cluster's nodes need a file such as /var/log/vault/audit.log, which they rotate`);
   }
   repeated(mounts.map((mount) => mount.path)).forEach((path) => problems.push(`${PROJECT}:mounts declares path "${path}" twice; each mount path must be unique`));

@@ -115,6 +115,6 @@ function readReviewer(files: { jwtFile: string; caCertFile: string }, problems: 
     return undefined;
   };
   const jwt = read("jwtFile", (text) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(text), "a JWT (three base64url parts joined by dots)");
-  const caCertificate = read("caCertFile", (text) => text.includes("-----BEGIN CERTIFICATE-----"), "a PEM certificate");
+  const caCertificate = read("caCertFile", (text) => /-----BEGIN CERTIFICATE-----\s*[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/.test(text), "a PEM certificate");
   return jwt !== undefined && caCertificate !== undefined ? { jwt: new Secret(jwt), caCertificate: `${caCertificate}\n` } : undefined;
 }

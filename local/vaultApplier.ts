@@ -592,7 +592,7 @@ function vaultErrors(answer: Answer): string[] {
 }
 
 /** Inputs as the state keeps them: secret values hashed, so a changed secret shows and no secret is stored. */
-function stateInputs(inputs: Record<string, unknown>): Inputs {
+export function stateInputs(inputs: Record<string, unknown>): Inputs {
   const walk = (value: unknown): unknown => {
     if (isSecretInput(value)) return `[secret sha256:${createHash("sha256").update(JSON.stringify(unwrap(value))).digest("hex")}]`;
     if (Array.isArray(value)) return value.map(walk);

@@ -13,7 +13,8 @@ import * as tls from "@pulumi/tls";
 import * as vault from "@pulumi/vault";
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { BINDING_KINDS, parseConfig, PlatformConfig, PROJECT, stackConfig, withVaultLayerOn } from "../config";
+import { parseConfig, PlatformConfig, PROJECT, stackConfig, withVaultLayerOn } from "../config";
+import { generatedTenants } from "./generatedTenants";
 import { lastRegistrations, MOCKS, Registration, runPlatform, unwrapSecret } from "../offline/runtime";
 
 type ResourceClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -46,16 +47,7 @@ function resourceClasses(): Map<string, ResourceClass> {
 
 /** The stack with the Vault layer on and `consumers` generated tenants (mixed bindings, one tenant policy each), parsed once. */
 function benchConfig(stack: string, consumers: number | undefined): PlatformConfig {
-  const generated = consumers === undefined ? undefined : Array.from({ length: consumers }, (_, index) => {
-    const name = `tenant-${String(index).padStart(4, "0")}`;
-    const binding = BINDING_KINDS[index % BINDING_KINDS.length];
-    const settings = {
-      approle: { tokenPeriod: "5m", secretIdTtl: "720h" },
-      kubernetes: { namespace: "tenants", serviceAccount: name, tokenPeriod: "1h" },
-      token: { ttl: "768h" },
-    }[binding];
-    return { name, policy: "tenant", [binding]: settings };
-  });
+  const generated = consumers === undefined ? undefined : generatedTenants(consumers);
   return withVaultLayerOn(parseConfig(stackConfig(stack), { env: {}, overrides: { consumers: generated } }), "hvs.bench");
 }
 

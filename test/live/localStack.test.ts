@@ -20,6 +20,7 @@ import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack
 import { localLayout, LocalLayout } from "../../local/localServers";
 import { AppliedVaultResources, applyVaultResources, MadeCall, RefusedChanges, VaultApplyError } from "../../local/vaultApplier";
 import { ProgramRun, Registration, runPlatform } from "../../offline/runtime";
+import { generatedTenants } from "../../scripts/generatedTenants";
 import { freeLoopbackPort } from "./devVault";
 import { registerCleanup, runDirectory } from "./processes";
 import { jsonRequest } from "../../local/jsonHttp";
@@ -27,6 +28,7 @@ import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 
 const PROVISIONER_FILE = path.join(PROJECT_ROOT, "policies", "provisioner.hcl");
 const PASSPHRASE = "live-test-passphrase";
+const TENANTS = 100;
 
 interface ConsumerEntry {
   name: string;
@@ -81,13 +83,17 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       }
     });
     up = await start();
+    observed.firstStart = `${up.seconds.toFixed(1)} s (servers started, ${up.applied.steps.length} resources created)`;
     applied = up.applied;
     run = await runPlatform(up.config, LOCAL_STACK);
   });
 
+  const observed: Record<string, string> = {};
+
   after(async function () {
     this.timeout(60_000);
     if (root) await localDown(root);
+    console.log(`local stack: ${Object.entries(observed).map(([key, value]) => `${key}: ${value}`).join("; ") || "nothing measured"}`);
   });
 
   const consumers = (): ConsumerEntry[] => consumersOfStack;
@@ -502,6 +508,26 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       // Back to the stack file's token, for the checks after this one.
       applied = (await start()).applied;
       assert.deepEqual(Object.keys(applied.tokens), ["apisix"]);
+    });
+
+    it(`${TENANTS} generated tenants are applied and removed again, each login working`, async function () {
+      this.timeout(300_000);
+      const tenants = generatedTenants(TENANTS);
+      const added = await start({ consumers: [...consumersOfStack, ...tenants] });
+      const created = vaultSteps(added).filter((step) => step.startsWith("create "));
+      // Per tenant: its policy, and a role plus its SecretID (AppRole), a role (Kubernetes) or a token role plus its token.
+      const expected = tenants.reduce((sum, tenant) => sum + 1 + (tenant.kubernetes ? 1 : 2), 0);
+      assert.equal(created.length, expected);
+      assert.equal(vaultSteps(added).length, expected, "something other than the tenants changed");
+      const logins = await Promise.all(Object.entries(added.applied.approles).filter(([name]) => name.startsWith("tenant-")).map(async ([name, { roleId, secretId }]) => {
+        const login = await vaultCall(endpoint(), "POST", "auth/approle/login", { body: { role_id: roleId, secret_id: secretId.reveal() } });
+        return login.auth.policies.includes(`tenant-${name}`);
+      }));
+      assert.ok(logins.length > 0 && logins.every(Boolean), "an AppRole tenant cannot log in with its policy");
+      const removed = await start();
+      assert.equal(vaultSteps(removed).filter((step) => step.startsWith("delete ")).length, expected);
+      observed.tenants = `${TENANTS} tenants: ${expected} resources created in ${added.seconds.toFixed(1)} s, deleted in ${removed.seconds.toFixed(1)} s ` +
+        `(whole start: servers running, program run twice, ${added.applied.calls.length} calls)`;
     });
 
     it("turning vault.configure off is refused for every protected resource, before any call, as Pulumi refuses it", async function () {

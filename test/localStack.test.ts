@@ -1,0 +1,472 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as util from "util";
+import { strict as assert } from "assert";
+import * as hcl from "js-hcl-parser";
+import { KUBERNETES_TYPES, VAULT_TYPES } from "../components/resourceTypes";
+import { ConfigError, parseConfig, PlatformConfig, PROJECT_ROOT, stackConfig } from "../config";
+import { Secret } from "../lib/secret";
+import { checkedAgainstLayout } from "../local/localStack";
+import { localDirectory, localLayout, localVaultConfig } from "../local/localServers";
+import { LocalState, LocalStateError, readLocalState, writeLocalState } from "../local/localState";
+import { applyVaultResources, RefusedChanges, ResourceState, stateInputs, VaultApplyError } from "../local/vaultApplier";
+import { isSecretInput, ProgramRun, Registration, runProgram, unwrapSecret } from "../offline/runtime";
+import { decodeConfig, devConfig, devWithVault, encodeConfig } from "./fixtures";
+import { Config } from "./invalidConfigs";
+import { ofType, onlyOfType } from "./programRun";
+
+const FAKE_JWT = "aaa.bbb.ccc";
+const FAKE_CA = "-----BEGIN CERTIFICATE-----\nMIIBfakecertificatebody\n-----END CERTIFICATE-----\n";
+const LOCAL_ADDRESS = "https://127.0.0.1:18200";
+
+/** A fresh folder for one suite's files; removed by `cleanUp`. */
+function temporaryFolder(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-test-"));
+}
+
+function cleanUp(folder: string | undefined): void {
+  if (folder) fs.rmSync(folder, { recursive: true, force: true });
+}
+
+/** Writes the reviewer's two files into `folder`; returns their absolute paths as `kubernetes.reviewer` takes them. */
+function reviewerFiles(folder: string, jwt = FAKE_JWT, ca = FAKE_CA): { jwtFile: string; caCertFile: string } {
+  const jwtFile = path.join(folder, "reviewer.jwt");
+  const caCertFile = path.join(folder, "ca.crt");
+  fs.writeFileSync(jwtFile, `${jwt}\n`);
+  fs.writeFileSync(caCertFile, ca);
+  return { jwtFile, caCertFile };
+}
+
+/** The dev stack with the Vault layer on, without a cluster (an existing Vault on loopback), with or without an external reviewer. */
+function withoutCluster(reviewer?: { jwtFile: string; caCertFile: string }): Config {
+  const config = devWithVault();
+  config["vault-platform:cluster"] = { enabled: false };
+  config["vault-platform:vault"] = { ...config["vault-platform:vault"], address: LOCAL_ADDRESS };
+  config["vault-platform:kubernetes"] = { ...config["vault-platform:kubernetes"], injector: false, ...(reviewer ? { reviewer } : {}) };
+  return config;
+}
+
+function parse(config: Config): PlatformConfig {
+  return parseConfig(encodeConfig(config), { env: {} });
+}
+
+/** The ConfigError parsing this config fails with. */
+function configError(config: Config): ConfigError {
+  try {
+    parse(config);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("the config must be refused");
+}
+
+describe("local stack: kubernetes.reviewer and audit.path in the config", () => {
+  let folder: string;
+  before(() => {
+    folder = temporaryFolder();
+  });
+  after(() => cleanUp(folder));
+
+  it("reads the reviewer's JWT and CA from their files and holds the JWT only inside a Secret", () => {
+    const files = reviewerFiles(folder);
+    const config = parse(withoutCluster(files));
+    const reviewer = config.vaultLayer.externalReviewer;
+    assert.ok(reviewer, "the model has the external reviewer");
+    assert.ok(reviewer.jwt instanceof Secret);
+    assert.equal(reviewer.jwt.reveal(), FAKE_JWT);
+    assert.equal(reviewer.caCertificate, FAKE_CA);
+    assert.deepEqual(config.kubernetes.reviewer, files, "the config keeps the paths, not the contents");
+    const printed = util.inspect(config.vaultLayer, { depth: null });
+    const json = JSON.stringify(config.vaultLayer);
+    assert.ok(!printed.includes(FAKE_JWT), "util.inspect of the model shows no JWT");
+    assert.ok(!json.includes(FAKE_JWT), "JSON of the model holds no JWT");
+    assert.match(printed, /\[secret\]/);
+    assert.match(json, /"jwt":"\[secret\]"/);
+  });
+
+  it("resolves reviewer files given relative to the project folder", () => {
+    const files = reviewerFiles(folder);
+    const relative = { jwtFile: path.relative(PROJECT_ROOT, files.jwtFile), caCertFile: path.relative(PROJECT_ROOT, files.caCertFile) };
+    assert.ok(!path.isAbsolute(relative.jwtFile));
+    assert.equal(parse(withoutCluster(relative)).vaultLayer.externalReviewer?.jwt.reveal(), FAKE_JWT);
+  });
+
+  it("has no external reviewer without kubernetes.reviewer", () => {
+    assert.equal(parse(withoutCluster()).vaultLayer.externalReviewer, undefined);
+  });
+
+  it("refuses a missing JWT file, naming vault-platform:kubernetes.reviewer.jwtFile and the path", () => {
+    const files = reviewerFiles(folder);
+    const missing = path.join(folder, "no-such-reviewer.jwt");
+    const error = configError(withoutCluster({ ...files, jwtFile: missing }));
+    assert.ok(error.message.includes("vault-platform:kubernetes.reviewer.jwtFile"), error.message);
+    assert.ok(error.message.includes(missing), error.message);
+    assert.match(error.message, /ENOENT/);
+    assert.ok(!error.message.includes("reviewer.caCertFile"), "the CA file is fine and not named");
+  });
+
+  it("refuses a JWT file that holds no JWT, naming its key", () => {
+    const files = reviewerFiles(folder, "not a jwt at all");
+    const error = configError(withoutCluster(files));
+    assert.match(error.message, /^vault-platform:kubernetes\.reviewer\.jwtFile: .* does not hold a JWT/);
+    assert.ok(!error.message.includes("not a jwt at all"), "the file's content is not echoed");
+    assert.equal(error.message.split("\n").length, 1, error.message);
+  });
+
+  it("refuses a CA file that holds no PEM certificate (or only its first line), naming its key", () => {
+    for (const text of ["just some text\n", "-----BEGIN CERTIFICATE-----\n"]) {
+      const files = reviewerFiles(folder, FAKE_JWT, text);
+      const error = configError(withoutCluster(files));
+      assert.match(error.message, /^vault-platform:kubernetes\.reviewer\.caCertFile: .* does not hold a PEM certificate/);
+      assert.equal(error.message.split("\n").length, 1, error.message);
+    }
+  });
+
+  it("refuses injector true with an external reviewer, naming vault-platform:kubernetes.injector", () => {
+    const config = withoutCluster(reviewerFiles(folder));
+    config["vault-platform:kubernetes"].injector = true;
+    assert.match(configError(config).message, /^vault-platform:kubernetes\.injector must be false with kubernetes\.reviewer/);
+  });
+
+  it('accepts audit.path "stdout" for a stack without a cluster', () => {
+    const config = withoutCluster();
+    config["vault-platform:audit"] = { path: "stdout" };
+    assert.equal(parse(config).audit.path, "stdout");
+  });
+
+  it('refuses audit.path "stdout" with the dev cluster, naming vault-platform:audit.path, also with audit off (the nodes still rotate the path)', () => {
+    for (const enabled of [true, false]) {
+      const config = devWithVault();
+      config["vault-platform:audit"] = { enabled, path: "stdout" };
+      assert.match(configError(config).message, /^vault-platform:audit\.path "stdout" is for a Vault whose output you keep yourself/);
+    }
+  });
+
+  it("still refuses a relative audit path, with or without a cluster", () => {
+    for (const config of [devWithVault(), withoutCluster()]) {
+      config["vault-platform:audit"] = { path: "logs/audit.log" };
+      assert.match(configError(config).message, /^vault-platform:audit\.path must be an absolute file path .*\(got "logs\/audit\.log"\)$/);
+    }
+  });
+});
+
+describe("local stack: the program with an external reviewer", () => {
+  let folder: string;
+  let files: { jwtFile: string; caCertFile: string };
+  let external: ProgramRun;
+  let managed: ProgramRun;
+  before(async () => {
+    folder = temporaryFolder();
+    files = reviewerFiles(folder);
+    external = await runProgram(encodeConfig(withoutCluster(files)), "local", { env: {} });
+    managed = await runProgram(encodeConfig(withoutCluster()), "local", { env: {} });
+  });
+  after(() => cleanUp(folder));
+
+  const kubernetesRegistrations = (run: ProgramRun) =>
+    run.registrations.filter((registration) => registration.type.startsWith("kubernetes:") || registration.type === "pulumi:providers:kubernetes");
+
+  it("registers nothing in Kubernetes, not even a Kubernetes provider", () => {
+    assert.deepEqual(kubernetesRegistrations(external).map((registration) => `${registration.type} ${registration.name}`), []);
+  });
+
+  it("configures Kubernetes auth with the file's JWT as a secret input and the CA file's text", () => {
+    const config = onlyOfType(external, VAULT_TYPES.kubernetesConfig).inputs;
+    assert.ok(isSecretInput(config.tokenReviewerJwt), "tokenReviewerJwt must reach the engine as a secret");
+    assert.equal(unwrapSecret(config.tokenReviewerJwt), FAKE_JWT);
+    assert.equal(config.kubernetesCaCert, fs.readFileSync(files.caCertFile, "utf8"));
+    assert.equal(config.kubernetesHost, "https://kubernetes.dev.example.internal:6443");
+  });
+
+  it("still binds my-app to its service account through a Kubernetes auth role", () => {
+    const roles = ofType(external, VAULT_TYPES.kubernetesRole).filter((registration) => registration.inputs.roleName === "my-app");
+    assert.equal(roles.length, 1);
+    assert.deepEqual(roles[0].inputs.boundServiceAccountNames, ["my-app-account"]);
+    assert.deepEqual(roles[0].inputs.boundServiceAccountNamespaces, ["default"]);
+    assert.equal(ofType(external, VAULT_TYPES.authBackend).filter((registration) => registration.inputs.type === "kubernetes").length, 1);
+  });
+
+  it("differs from the same stack without kubernetes.reviewer, which creates the reviewer in Kubernetes", () => {
+    const types = new Set(kubernetesRegistrations(managed).map((registration) => registration.type));
+    for (const type of ["pulumi:providers:kubernetes", KUBERNETES_TYPES.namespace, KUBERNETES_TYPES.serviceAccount, KUBERNETES_TYPES.clusterRoleBinding, KUBERNETES_TYPES.secret]) {
+      assert.ok(types.has(type), `${type} is registered without an external reviewer`);
+    }
+    const jwt = onlyOfType(managed, VAULT_TYPES.kubernetesConfig).inputs.tokenReviewerJwt;
+    assert.ok(isSecretInput(jwt));
+    assert.notEqual(unwrapSecret(jwt), FAKE_JWT, "the JWT comes from the reviewer's token Secret");
+  });
+});
+
+describe("local stack: the committed Pulumi.local.yaml", () => {
+  const committed = decodeConfig(stackConfig("local"));
+  const layout = localLayout(path.join(PROJECT_ROOT, ".local"));
+  const ports = {
+    vault: Number(new URL(committed["vault-platform:vault"].address).port),
+    kubernetes: Number(new URL(committed["vault-platform:kubernetes"].host).port),
+  };
+  let folder: string;
+  let parsed: PlatformConfig;
+  before(() => {
+    folder = temporaryFolder();
+    // Whether or not `npm start` has made .local/, the stack parses with the reviewer's files given elsewhere.
+    parsed = parseConfig(stackConfig("local"), { env: { VAULT_TOKEN: "hvs.checked-only" }, overrides: { kubernetes: { reviewer: reviewerFiles(folder) } } });
+  });
+  after(() => cleanUp(folder));
+
+  /** The parsed stack with the reviewer paths as committed. */
+  const withCommittedReviewer = (): PlatformConfig => ({ ...parsed, kubernetes: { ...parsed.kubernetes, reviewer: committed["vault-platform:kubernetes"].reviewer } });
+
+  it("parses with the reviewer's files overridden, keeping the rest of the committed stack", () => {
+    assert.equal(parsed.cluster.enabled, false);
+    assert.equal(parsed.vault.configure, true);
+    assert.equal(parsed.vault.address, committed["vault-platform:vault"].address);
+    assert.equal(parsed.kubernetes.injector, false);
+    assert.equal(parsed.kubernetes.host, committed["vault-platform:kubernetes"].host);
+    assert.equal(parsed.audit.path, "stdout");
+    assert.equal(parsed.vaultLayer.externalReviewer?.jwt.reveal(), FAKE_JWT);
+  });
+
+  it("names loopback ports that checkedAgainstLayout returns", () => {
+    assert.equal(new URL(committed["vault-platform:vault"].address).hostname, "127.0.0.1");
+    assert.equal(new URL(committed["vault-platform:kubernetes"].host).hostname, "127.0.0.1");
+    assert.ok(ports.vault > 0 && ports.kubernetes > 0 && ports.vault !== ports.kubernetes, JSON.stringify(ports));
+    assert.deepEqual(checkedAgainstLayout(parsed, layout, false), ports);
+    assert.deepEqual(checkedAgainstLayout(withCommittedReviewer(), layout, true), ports);
+  });
+
+  it("puts the CA file and the reviewer's files where npm start writes them", () => {
+    assert.equal(localDirectory({}), path.join(PROJECT_ROOT, ".local"));
+    assert.equal(path.resolve(PROJECT_ROOT, committed["vault-platform:vault"].caCertFile), layout.vault.caFile);
+    const reviewer = committed["vault-platform:kubernetes"].reviewer;
+    assert.equal(path.resolve(PROJECT_ROOT, reviewer.jwtFile), path.join(layout.kubernetes.directory, "reviewer.jwt"));
+    assert.equal(path.resolve(PROJECT_ROOT, reviewer.caCertFile), path.join(layout.kubernetes.directory, "ca.crt"));
+  });
+
+  it("moves the local folder with VAULT_PLATFORM_LOCAL_DIR", () => {
+    assert.equal(localDirectory({ VAULT_PLATFORM_LOCAL_DIR: folder }), folder);
+    assert.equal(localLayout(localDirectory({ VAULT_PLATFORM_LOCAL_DIR: folder })).vault.caFile, path.join(folder, "vault", "tls", "ca.crt"));
+  });
+
+  it("refuses a caCertFile elsewhere, naming vault-platform:vault.caCertFile", () => {
+    const elsewhere: PlatformConfig = { ...parsed, vault: { ...parsed.vault, caCertFile: "certs/ca.crt" } };
+    assert.throws(() => checkedAgainstLayout(elsewhere, layout, false), (error: Error) =>
+      /- vault-platform:vault\.caCertFile is certs\/ca\.crt, but npm start writes that file to \.local\/vault\/tls\/ca\.crt/.test(error.message));
+  });
+
+  it("refuses reviewer files elsewhere when the reviewer is checked, naming their keys", () => {
+    assert.throws(() => checkedAgainstLayout(parsed, layout, true), (error: Error) =>
+      /vault-platform:kubernetes\.reviewer\.jwtFile is .*reviewer\.jwt, but npm start writes that file to \.local\/kubernetes\/reviewer\.jwt/.test(error.message) &&
+      /vault-platform:kubernetes\.reviewer\.caCertFile/.test(error.message) && !/vault\.caCertFile/.test(error.message));
+  });
+
+  it("refuses a Vault address that is not on loopback, naming vault-platform:vault.address", () => {
+    const remote: PlatformConfig = { ...parsed, vault: { ...parsed.vault, address: "https://vault.example.com:8200" } };
+    assert.throws(() => checkedAgainstLayout(remote, layout, false), /vault-platform:vault\.address must be https:\/\/127\.0\.0\.1:<port>/);
+  });
+
+  it("renders vault.hcl with file storage inside the layout and a TLS listener on 127.0.0.1:<port>", () => {
+    const text = localVaultConfig(layout, ports.vault);
+    const rendered = JSON.parse(hcl.parse(text));
+    assert.equal(rendered.storage[0].file[0].path, layout.vault.data);
+    assert.ok(rendered.storage[0].file[0].path.startsWith(`${layout.root}${path.sep}`));
+    const listener = rendered.listener[0].tcp[0];
+    assert.equal(listener.address, `127.0.0.1:${ports.vault}`);
+    assert.equal(listener.tls_cert_file, path.join(layout.vault.tls, "vault.crt"));
+    assert.equal(listener.tls_key_file, path.join(layout.vault.tls, "vault.key"));
+    assert.equal(listener.tls_disable, undefined);
+    assert.doesNotMatch(text, /tls_disable/);
+    assert.equal(rendered.api_addr, `https://127.0.0.1:${ports.vault}`);
+  });
+});
+
+/** Secrets replaced by a visible form, deeply, so that a comparison sees their values (a Secret's value is private). */
+function revealed(value: unknown): unknown {
+  if (value instanceof Secret) return { revealedSecret: value.reveal() };
+  if (Array.isArray(value)) return value.map(revealed);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, revealed(item)]));
+  return value;
+}
+
+describe("local stack: the state file", () => {
+  const SECRET_ID = "7d1e0a52-secret-id-from-vault";
+  const ISSUED_TOKEN = "hvs.issued-token-for-apisix";
+  const state = (): LocalState => ({
+    resources: [
+      {
+        urn: "urn:pulumi:local::vault-platform::vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId::vault-config-approle-kes",
+        type: VAULT_TYPES.approleSecretId, name: "vault-config-approle-kes", protect: false,
+        provider: "urn:pulumi:local::vault-platform::pulumi:providers:vault::vault::vault-id",
+        inputs: { backend: "approle", roleName: "kes", metadata: "[secret sha256:abc]" },
+        outputs: { secretId: new Secret(SECRET_ID), secretIdAccessor: "accessor-1" },
+      },
+      {
+        urn: "urn:pulumi:local::vault-platform::vault:index/mount:Mount::vault-config-mounts-kv",
+        type: VAULT_TYPES.mount, name: "vault-config-mounts-kv", protect: true,
+        provider: "urn:pulumi:local::vault-platform::pulumi:providers:vault::vault::vault-id",
+        inputs: { path: "kv", type: "kv", options: { version: "1" } },
+        outputs: {},
+      },
+    ],
+    outputs: {
+      apisixVault: { token: new Secret(ISSUED_TOKEN), prefix: "kv/apisix/consumer" },
+      kesKeystore: { kes: { approle: { id: "role-id", secret: new Secret(SECRET_ID), retry: "15s" } } },
+      tokens: [new Secret(ISSUED_TOKEN), "not secret"],
+    },
+  });
+  let folder: string;
+  before(() => {
+    folder = temporaryFolder();
+  });
+  after(() => cleanUp(folder));
+
+  it("round-trips resources and outputs, secrets coming back as Secret with their values", () => {
+    const file = path.join(folder, "round-trip", "state.json");
+    writeLocalState(file, "passphrase-1", state());
+    const read = readLocalState(file, "passphrase-1");
+    assert.ok(read.resources[0].outputs.secretId instanceof Secret);
+    assert.ok((read.outputs.tokens as unknown[])[0] instanceof Secret);
+    assert.deepEqual(revealed(read), revealed(state()));
+  });
+
+  it("keeps no secret in clear in the file, which only its owner can read", () => {
+    const file = path.join(folder, "on-disk", "state.json");
+    writeLocalState(file, "passphrase-1", state());
+    const text = fs.readFileSync(file, "utf8");
+    assert.ok(!text.includes(SECRET_ID), "the SecretID is encrypted");
+    assert.ok(!text.includes(ISSUED_TOKEN), "the token is encrypted");
+    assert.ok(!text.includes(Buffer.from(SECRET_ID).toString("base64")), "not merely base64");
+    assert.ok(text.includes("accessor-1"), "what is not secret stays readable");
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["state.json"], "no temporary file left behind");
+  });
+
+  it("keeps the passphrase when it writes the file again", () => {
+    const file = path.join(folder, "rewrite", "state.json");
+    writeLocalState(file, "passphrase-1", state());
+    writeLocalState(file, "passphrase-1", { ...state(), outputs: { only: new Secret("second") } });
+    assert.equal((readLocalState(file, "passphrase-1").outputs.only as Secret).reveal(), "second");
+  });
+
+  it("refuses to read with another passphrase, naming the file", () => {
+    const file = path.join(folder, "passphrase", "state.json");
+    writeLocalState(file, "passphrase-1", state());
+    assert.throws(() => readLocalState(file, "passphrase-2"), (error: Error) => error instanceof LocalStateError && error.message.includes(file));
+  });
+
+  it("refuses a secret whose ciphertext was changed", () => {
+    const file = path.join(folder, "tampered", "state.json");
+    writeLocalState(file, "passphrase-1", state());
+    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
+    const [iv, tag, encrypted] = stored.resources[0].outputs.secretId.secret.split(":");
+    const flipped = Buffer.from(encrypted, "base64");
+    flipped[0] ^= 1;
+    stored.resources[0].outputs.secretId.secret = [iv, tag, flipped.toString("base64")].join(":");
+    fs.writeFileSync(file, JSON.stringify(stored));
+    assert.throws(() => readLocalState(file, "passphrase-1"), LocalStateError);
+  });
+
+  it("reads a missing file as an empty state", () => {
+    assert.deepEqual(readLocalState(path.join(folder, "none", "state.json"), "passphrase-1"), { resources: [], outputs: {} });
+  });
+});
+
+/** The state a previous run would have left for these registrations. */
+function previousState(registrations: Registration[]): ResourceState[] {
+  return registrations.filter((registration) => registration.type.startsWith("vault:")).map((registration) => ({
+    urn: registration.urn, type: registration.type, name: registration.name, protect: registration.protect,
+    provider: registration.provider, inputs: stateInputs(registration.inputs), outputs: {},
+  }));
+}
+
+/** The rejection of an apply against an address where nothing listens. */
+async function rejection(registrations: Registration[], previous: ResourceState[]): Promise<Error> {
+  try {
+    await applyVaultResources({ address: "http://127.0.0.1:9" }, "hvs.never-sent", registrations, previous);
+  } catch (error) {
+    assert.ok(error instanceof Error);
+    return error;
+  }
+  assert.fail("the apply must not succeed without a server");
+}
+
+const isTransportError = (error: Error) => error instanceof VaultApplyError && /transport/.test(error.message);
+
+describe("local stack: the stand-in's steps, refused before any call", () => {
+  let vaultRegistrations: Registration[];
+  let layerOff: Registration[];
+  let previous: ResourceState[];
+  before(async () => {
+    const on = await runProgram(encodeConfig(devWithVault()), "dev", { env: {} });
+    vaultRegistrations = on.registrations.filter((registration) => registration.type === "pulumi:providers:vault" || registration.type.startsWith("vault:"));
+    previous = previousState(vaultRegistrations);
+    layerOff = (await runProgram(encodeConfig(devConfig()), "dev", { env: {} })).registrations;
+  });
+
+  /** The Vault registrations with one resource's inputs changed. */
+  const changed = (type: string, change: (inputs: Record<string, any>) => Record<string, any>): Registration[] => {
+    assert.equal(vaultRegistrations.filter((registration) => registration.type === type).length >= 1, true, type);
+    let done = false;
+    return vaultRegistrations.map((registration) => {
+      if (done || registration.type !== type) return registration;
+      done = true;
+      return { ...registration, inputs: change({ ...registration.inputs }) };
+    });
+  };
+
+  it("starts from a state with the KV mounts, the auth methods and the audit device protected", () => {
+    const protectedTypes = previous.filter((resource) => resource.protect).map((resource) => resource.type).sort();
+    assert.deepEqual(protectedTypes, [VAULT_TYPES.audit, VAULT_TYPES.authBackend, VAULT_TYPES.authBackend, VAULT_TYPES.mount, VAULT_TYPES.mount].sort());
+    assert.ok(previous.some((resource) => !resource.protect), "some resources are not protected");
+  });
+
+  it("refuses to delete each protected resource when the Vault layer is turned off, before any call", async () => {
+    assert.deepEqual(layerOff.filter((registration) => registration.type.startsWith("vault:") || registration.type === "pulumi:providers:vault"), []);
+    const error = await rejection(layerOff, previous);
+    assert.ok(error instanceof RefusedChanges, `expected RefusedChanges, got ${error.name}: ${error.message}`);
+    assert.ok(!isTransportError(error), "no call was made");
+    const deletions = error.refusals.filter((refusal) => refusal.startsWith("unable to delete resource "));
+    assert.equal(deletions.length, error.refusals.length, error.message);
+    const protectedUrns = previous.filter((resource) => resource.protect).map((resource) => resource.urn);
+    assert.equal(deletions.length, protectedUrns.length);
+    for (const urn of protectedUrns) {
+      const refusal = deletions.filter((text) => text.startsWith(`unable to delete resource "${urn}"\nas it is currently marked for protection.`));
+      assert.equal(refusal.length, 1, urn);
+      assert.ok(refusal[0].endsWith(`\`pulumi state unprotect '${urn}'\``), refusal[0]);
+    }
+    for (const resource of previous.filter((entry) => !entry.protect)) {
+      assert.ok(!error.message.includes(`"${resource.urn}"`), `${resource.name} is not protected and not refused`);
+    }
+    assert.ok(error.message.split("\n").filter((line) => line.startsWith("error: ")).length === protectedUrns.length);
+  });
+
+  it("refuses to replace the protected audit device when its options change, before any call", async () => {
+    const audit = onlyOfTypeIn(vaultRegistrations, VAULT_TYPES.audit);
+    const error = await rejection(changed(VAULT_TYPES.audit, (inputs) => ({ ...inputs, options: { file_path: "/var/log/vault/elsewhere.log" } })), previous);
+    assert.ok(error instanceof RefusedChanges, `expected RefusedChanges, got ${error.name}: ${error.message}`);
+    assert.deepEqual(error.refusals.map((refusal) => refusal.split("\n")[0]), [`unable to replace resource "${audit.urn}"`]);
+    assert.match(error.refusals[0], /as it is currently marked for protection\. To unprotect the resource, remove the `protect` flag/);
+  });
+
+  it("refuses a new path for a KV mount, which it does not model, before any call", async () => {
+    const error = await rejection(changed(VAULT_TYPES.mount, (inputs) => ({ ...inputs, path: "kv-renamed" })), previous);
+    assert.ok(error instanceof RefusedChanges, `expected RefusedChanges, got ${error.name}: ${error.message}`);
+    assert.equal(error.refusals.length, 1, error.message);
+    assert.match(error.refusals[0], /^vault:index\/mount:Mount \(vault-config-mounts-kv\): changing path is not modelled by the stand-in/);
+  });
+
+  it("refuses nothing when nothing changed or only an unprotected resource is replaced: it goes on to call Vault", async () => {
+    const unchanged = await rejection(vaultRegistrations, previous);
+    assert.ok(isTransportError(unchanged), `expected a transport error, got ${unchanged.name}: ${unchanged.message}`);
+    const secretIdReplaced = await rejection(changed(VAULT_TYPES.approleSecretId, (inputs) => ({ ...inputs, metadata: "{\"rotated\":\"yes\"}" })), previous);
+    assert.ok(isTransportError(secretIdReplaced), `expected a transport error, got ${secretIdReplaced.name}: ${secretIdReplaced.message}`);
+  });
+});
+
+function onlyOfTypeIn(registrations: Registration[], type: string): Registration {
+  const found = registrations.filter((registration) => registration.type === type);
+  assert.equal(found.length, 1, type);
+  return found[0];
+}
