@@ -127,11 +127,19 @@ export const kubernetesSchema = z
     }
   });
 
+/** A file directly in /var/log/vault/: no spaces, newlines, quotes or "..", nothing logrotate would read as a directive. */
+const AUDIT_FILE = /^\/var\/log\/vault\/(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
+
 export const auditSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  /** An absolute file path, or "stdout" (Vault's name for its own standard output: the local stack's Vault writes it to a file). */
-  path: z.string().refine((path) => path === "stdout" || /^\/[^\0]*[^/]$/.test(path), { error: 'must be an absolute file path such as /var/log/vault/audit.log, or "stdout"' })
-    .default("/var/log/vault/audit.log"),
+  /**
+   * A file in /var/log/vault/ (the folder the nodes create for Vault, and the only one their logrotate rule
+   * may name: the path is written into that root-run file verbatim), or "stdout" (Vault's name for its own
+   * standard output: the local stack's Vault writes it to a file).
+   */
+  path: z.string().refine((path) => path === "stdout" || AUDIT_FILE.test(path), {
+    error: 'must be a file in /var/log/vault/ named with letters, digits, ".", "_" and "-" (such as /var/log/vault/audit.log), or "stdout"',
+  }).default("/var/log/vault/audit.log"),
 });
 
 export type VaultConfig = z.output<typeof vaultSchema>;

@@ -565,9 +565,16 @@ function plan(registrations: Registration[]): Array<{ registration: Registration
     planned.push({ registration, mapping, inputs });
   }
   // Registration order must be dependency order (the engine registers a resource only once the outputs it
-  // uses are known): each resource's needs must be provided by one registered before it.
+  // uses are known): each resource's needs must be provided by one registered before it, and what it was
+  // declared to depend on (dependsOn) must be registered before it too.
   const available = new Set<string>();
+  const registeredBefore = new Set<string>();
   for (const { registration, mapping, inputs } of planned) {
+    const later = registration.dependencies.filter((urn) => planned.some((other) => other.registration.urn === urn) && !registeredBefore.has(urn));
+    if (later.length > 0) {
+      throw new Error(`${registration.type} (${registration.name}) is registered before what it depends on: ${later.map((urn) => urn.split("::").pop()).join(", ")}`);
+    }
+    registeredBefore.add(registration.urn);
     const missing = (mapping.needs?.(inputs) ?? []).filter((key) => !available.has(key));
     if (missing.length > 0) {
       throw new Error(`${registration.type} (${registration.name}) is registered before what it needs: ${missing.join(", ")}; ` +

@@ -25,6 +25,8 @@ export interface Registration {
   retainOnDelete: boolean;
   /** Former type tokens this resource is aliased to (what keeps a renamed component's URNs). */
   aliasTypes: string[];
+  /** URNs of the resources it was declared to depend on (`dependsOn`), which the engine creates first. */
+  dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -47,6 +49,7 @@ MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, 
         parent: req.getParent(), provider: req.getProvider(), protect: req.getProtect() === true,
         retainOnDelete: req.getRetainondelete() === true,
         aliasTypes: req.getAliasesList().map((alias: any) => alias.getSpec()?.getType()).filter((type: unknown) => typeof type === "string" && type !== ""),
+        dependencies: req.getDependenciesList(),
       });
     }
     callback(err, response);

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { HclSyntaxError, parseHcl } from "../acl/hcl";
 import {
-  NODE_IP_PLACEHOLDER, renderAuditLogrotate, renderBootstrapScript, renderCloudConfig, renderServiceDropIn, renderVaultConfig,
+  AUDIT_LOG_MAX_SIZE, NODE_IP_PLACEHOLDER, renderAuditLogrotate, renderBootstrapScript, renderCloudConfig, renderLogrotateHourly, renderServiceDropIn, renderVaultConfig,
 } from "../components/cluster/userData";
 import * as yaml from "js-yaml";
-import { cloudInitSchema, shellcheck, systemdVerify } from "./validators";
+import { cloudInitSchema, logrotateCheck, shellcheck, systemdVerify } from "./validators";
 
 const params = {
   region: "eu-west-1",
@@ -146,9 +146,30 @@ describe("generated node files", () => {
     });
   });
 
-  it("rotates the audit log and has Vault reopen it", () => {
+  describe("audit log rotation", () => {
     const rule = renderAuditLogrotate("/var/log/vault/audit.log");
-    assert.match(rule, /^\/var\/log\/vault\/audit\.log \{/);
-    assert.match(rule, /systemctl reload vault/);
+
+    it("rotates the audit log and has Vault reopen it", () => {
+      assert.match(rule, /^\/var\/log\/vault\/audit\.log \{/);
+      assert.match(rule, /systemctl reload vault/);
+    });
+
+    it(`passes \`logrotate --debug\`, which reads the size cap: rotated at ${AUDIT_LOG_MAX_SIZE} before the day is over`, () => {
+      const result = logrotateCheck(rule);
+      assert.equal(result.status, 0, result.output);
+      assert.match(result.output, /log files >= 524288000 are rotated earlier/);
+    });
+
+    it("logrotate flags an unknown directive (the check can fail)", () => {
+      assert.notEqual(logrotateCheck(rule.replace("maxsize", "maxsizes")).status, 0);
+    });
+
+    it("runs logrotate hourly, so the size cap is checked every hour, and the bootstrap applies that before Vault starts", () => {
+      assert.match(renderLogrotateHourly(), /^\[Timer\]\nOnCalendar=\nOnCalendar=hourly\n$/);
+      const cloudConfig = yaml.load(renderCloudConfig(params).replace(/^#cloud-config\n/, "")) as { write_files: Array<{ path: string; content: string }> };
+      assert.equal(cloudConfig.write_files.find((file) => file.path === "/etc/systemd/system/logrotate.timer.d/10-hourly.conf")?.content, renderLogrotateHourly());
+      const script = renderBootstrapScript(params);
+      assert.ok(script.indexOf("systemctl daemon-reload") < script.indexOf("systemctl restart logrotate.timer"), "the timer restarts after daemon-reload");
+    });
   });
 });

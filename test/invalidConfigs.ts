@@ -79,7 +79,11 @@ export const VAULT_CASES: InvalidCase[] = [
   { title: "a misspelt consumer key", mutate: (c) => { consumer(c, "kes").approle.tokenPeriods = "5m"; }, message: /^vault-platform:consumers\[1\] \(kes\)\.approle has unknown key "tokenPeriods"/ },
   { title: "a malformed expectation", mutate: (c) => { consumer(c, "kes").expect.allow = ["kv/kes/key-1 read"]; }, message: /^vault-platform:consumers\[1\] \(kes\)\.expect\.allow\[0\] must be "<capability> <path>"/ },
   { title: "a bad AppRole CIDR", mutate: (c) => { consumer(c, "kes").approle.cidrs = ["10.0.0.0/40"]; }, message: /^vault-platform:consumers\[1\] \(kes\)\.approle\.cidrs\[0\] must be an IPv4 CIDR/ },
-  { title: "a relative audit path", mutate: (c) => { c["vault-platform:audit"] = { path: "audit.log" }; }, message: /^vault-platform:audit\.path must be an absolute file path/ },
+  { title: "a relative audit path", mutate: (c) => { c["vault-platform:audit"] = { path: "audit.log" }; }, message: /^vault-platform:audit\.path must be a file in \/var\/log\/vault\// },
+  { title: "an audit path outside /var/log/vault", mutate: (c) => { c["vault-platform:audit"] = { path: "/etc/cron.d/audit" }; }, message: /^vault-platform:audit\.path must be a file in \/var\/log\/vault\// },
+  { title: "an audit path that would inject a logrotate directive", mutate: (c) => { c["vault-platform:audit"] = { path: "/var/log/vault/a {\n  firstaction\n    touch /tmp/pwned\n  endscript\n}\n/var/log/vault/b" }; }, message: /^vault-platform:audit\.path must be a file in \/var\/log\/vault\// },
+  { title: "an audit path with a space", mutate: (c) => { c["vault-platform:audit"] = { path: "/var/log/vault/audit log" }; }, message: /^vault-platform:audit\.path must be a file in \/var\/log\/vault\// },
+  { title: "an audit path climbing out", mutate: (c) => { c["vault-platform:audit"] = { path: "/var/log/vault/../../../etc/passwd" }; }, message: /^vault-platform:audit\.path must be a file in \/var\/log\/vault\// },
   { title: "an external Vault without an address", mutate: (c) => { c["vault-platform:cluster"] = { enabled: false }; }, message: /^vault-platform:vault\.address is required when cluster\.enabled is false/ },
   { title: "an http Vault address", mutate: (c) => { c["vault-platform:vault"].address = "http://vault:8200"; }, message: /^vault-platform:vault\.address must be an https:\/\/ URL/ },
 ];

@@ -147,7 +147,7 @@ describe("local stack: kubernetes.reviewer and audit.path in the config", () => 
   it("still refuses a relative audit path, with or without a cluster", () => {
     for (const config of [devWithVault(), withoutCluster()]) {
       config["vault-platform:audit"] = { path: "logs/audit.log" };
-      assert.match(configError(config).message, /^vault-platform:audit\.path must be an absolute file path .*\(got "logs\/audit\.log"\)$/);
+      assert.match(configError(config).message, /^vault-platform:audit\.path must be a file in \/var\/log\/vault\/ .*\(got "logs\/audit\.log"\)$/);
     }
   });
 });

@@ -1,4 +1,4 @@
-/** Real validators for generated files: Debian's cloud-init, shellcheck and systemd-analyze. */
+/** Real validators for generated files: Debian's cloud-init, shellcheck, systemd-analyze and logrotate. */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -32,4 +32,11 @@ export function shellcheck(script: string): ToolResult {
 export function systemdVerify(unitText: string): ToolResult {
   const result = run("systemd-analyze", ["verify", tempFile("vault-platform-check.service", unitText)]);
   return { status: result.output.trim() === "" ? result.status : 1, output: result.output };
+}
+
+/** Parses a logrotate rule with `logrotate --debug` (which rotates nothing); any "error:" line counts as a failure. */
+export function logrotateCheck(ruleText: string): ToolResult {
+  const rule = tempFile("vault-audit", ruleText);
+  const result = run("logrotate", ["--debug", "--state", path.join(path.dirname(rule), "state"), rule]);
+  return { status: /^error:/m.test(result.output) ? 1 : result.status, output: result.output };
 }

@@ -136,6 +136,13 @@ describe("vault layer: the dev declarations", () => {
     assert.deepEqual(audit.options, { file_path: "/var/log/vault/audit.log" });
   });
 
+  it("issues every token and SecretID only once the audit device exists (dependsOn), so none is issued unaudited", () => {
+    const audit = onlyOfType(run, VAULT_TYPES.audit);
+    const issued = [...ofType(run, VAULT_TYPES.token), ...ofType(run, VAULT_TYPES.approleSecretId)];
+    assert.ok(issued.length >= 2, "the dev stack issues a token and a SecretID");
+    for (const credential of issued) assert.ok(credential.dependencies.includes(audit.urn), `${credential.type} ${credential.name} does not wait for the audit device`);
+  });
+
   it("prints APISIX's vault block and KES's keystore block", () => {
     const apisix = run.resolved.apisixVault.apisix;
     assert.match(apisix.host, /^https:\/\/.+:8200$/);

@@ -121,6 +121,7 @@ install -d -m 0750 -o vault -g vault /var/log/vault
 
 systemctl enable --now chronyd
 systemctl daemon-reload
+systemctl restart logrotate.timer
 systemctl enable --now vault
 `;
 }
@@ -139,10 +140,25 @@ RestartSec=5
 `;
 }
 
-/** logrotate rule for the file audit device; SIGHUP makes Vault reopen the file. */
+/** A drop-in for logrotate.timer: hourly instead of daily, so that the audit rule's maxsize is checked every hour. */
+export function renderLogrotateHourly(): string {
+  return `[Timer]
+OnCalendar=
+OnCalendar=hourly
+`;
+}
+
+/** The size at which the audit log is rotated before its day is over: a request storm cannot fill the disk between two daily runs. */
+export const AUDIT_LOG_MAX_SIZE = "500M";
+
+/**
+ * logrotate rule for the file audit device; SIGHUP makes Vault reopen the file. Daily or at
+ * AUDIT_LOG_MAX_SIZE (logrotate runs hourly for that: see renderLogrotateHourly), 14 files kept.
+ */
 export function renderAuditLogrotate(auditLogPath: string): string {
   return `${auditLogPath} {
   daily
+  maxsize ${AUDIT_LOG_MAX_SIZE}
   rotate 14
   compress
   delaycompress
@@ -185,6 +201,7 @@ export function renderCloudConfig(params: CloudConfigParams): string {
       file(`${VAULT_CONFIG_DIR}/vault.hcl.template`, renderVaultConfig({ ...params, nodeAddress: NODE_IP_PLACEHOLDER }), "0640"),
       file("/etc/systemd/system/vault.service.d/10-vault-platform.conf", renderServiceDropIn(), "0644"),
       file("/etc/logrotate.d/vault-audit", renderAuditLogrotate(params.auditLogPath), "0644"),
+      file("/etc/systemd/system/logrotate.timer.d/10-hourly.conf", renderLogrotateHourly(), "0644"),
       file(BOOTSTRAP_PATH, renderBootstrapScript(params), "0750"),
     ],
     runcmd: [[BOOTSTRAP_PATH]],

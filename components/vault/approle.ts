@@ -42,7 +42,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
       const secretId = new vault.approle.AuthBackendRoleSecretId(`${name}-${consumer.name}`, {
         backend: auth.path,
         roleName: role.roleName,
-      }, { ...child, additionalSecretOutputs: ["secretId"] });
+      }, { ...child, additionalSecretOutputs: ["secretId"], dependsOn: args.issueAfter });
       this.credentials[consumer.name] = { roleId: role.roleId, secretId: pulumi.secret(secretId.secretId) };
     }
     this.path = auth.path;

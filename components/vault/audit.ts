@@ -13,9 +13,12 @@ export interface VaultAuditArgs extends VaultComponentArgs {
  * Protected, so a config change cannot quietly leave Vault unaudited.
  */
 export class VaultAudit extends pulumi.ComponentResource {
+  /** The device, for what must exist only once requests are audited. */
+  readonly device: vault.Audit;
+
   constructor(name: string, args: VaultAuditArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "VaultAudit", name, opts));
-    new vault.Audit(`${name}-file`, {
+    this.device = new vault.Audit(`${name}-file`, {
       type: "file",
       path: "file",
       description: "File audit log (vault-platform)",

@@ -15,6 +15,8 @@ export interface ConsumerBindingArgs extends VaultComponentArgs {
   consumers: ConsumerConfig[];
   /** Each consumer's uploaded policy name. */
   policyNames: Record<string, pulumi.Input<string>>;
+  /** What every issued credential (token, SecretID) waits for: the audit device, so none is issued unaudited. */
+  issueAfter?: pulumi.Resource[];
 }
 
 /** Seconds of a validated Vault duration, or undefined when it is not set. */

@@ -53,11 +53,13 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies }, child);
     const policyNames = Object.fromEntries(layer.consumers.map(({ consumer, policy }) => [consumer.name, policies.names[policy.name]]));
 
+    const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path }, child) : undefined;
+    const issueAfter = audit ? [audit.device] : [];
     const approle = layer.authPaths.approle !== undefined
-      ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames }, child)
+      ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames, issueAfter }, child)
       : undefined;
     const tokens = layer.bindings.token.length > 0
-      ? new TokenBindings(`${name}-tokens`, { provider, consumers: layer.bindings.token, policyNames }, child)
+      ? new TokenBindings(`${name}-tokens`, { provider, consumers: layer.bindings.token, policyNames, issueAfter }, child)
       : undefined;
     const kubernetes = layer.authPaths.kubernetes !== undefined
       ? new KubernetesBindings(`${name}-kubernetes`, {
@@ -65,7 +67,6 @@ export class VaultConfiguration extends pulumi.ComponentResource {
         policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate,
       }, child)
       : undefined;
-    if (layer.audit.enabled) new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path }, child);
 
     const credentials: Record<string, AppRoleCredentials> = approle?.credentials ?? {};
     const issued = tokens?.tokens ?? {};

@@ -36,7 +36,7 @@ export class TokenBindings extends pulumi.ComponentResource {
         renewable: binding.renewable,
         numUses: binding.numUses,
         displayName: consumer.name,
-      }, { ...child, additionalSecretOutputs: ["clientToken"] });
+      }, { ...child, additionalSecretOutputs: ["clientToken"], dependsOn: args.issueAfter });
       this.tokens[consumer.name] = pulumi.secret(token.clientToken);
     }
     this.registerOutputs({});

@@ -158,7 +158,7 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     });
 
     it("starts chrony, reloads systemd, then enables vault, in that order", () => {
-      assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "enable --now vault"]);
+      assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault"]);
     });
   });
 
@@ -189,6 +189,6 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     assert.deepEqual(requests, [TOKEN_PUT(500), TOKEN_PUT(500), TOKEN_PUT(200), IP_GET(500), IP_GET(200)]);
     assert.ok(result.elapsedMs >= sleepMsBefore(3) + sleepMsBefore(2), `succeeded after ${result.elapsedMs} ms`);
     assert.equal(parseHcl(result.read(CONFIG)!, "vault.hcl").api_addr, `https://${NODE_IP}:8200`);
-    assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "enable --now vault"]);
+    assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault"]);
   });
 });
