@@ -65,6 +65,9 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
   if (config.cluster.enabled) {
     const cluster = new VaultCluster("vault", {
       cluster: config.cluster, region: config.region, namePrefix: `vault-${stack}`, auditLogPath: config.audit.path,
+      kubernetesApi: config.kubernetes.enabled
+        ? { port: Number(new URL(config.kubernetes.host!).port || 443), cidrs: config.kubernetes.apiServerCidrs }
+        : undefined,
       provider: new aws.Provider("aws", {
         region: config.region as aws.Region,
         defaultTags: { tags: { Project: PROJECT, Stack: stack, ManagedBy: "pulumi" } },

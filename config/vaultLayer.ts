@@ -104,6 +104,8 @@ export const kubernetesSchema = z
   .strictObject({
     enabled: z.boolean().default(false),
     host: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Kubernetes API server" }).optional(),
+    /** Where the API server is, for the nodes' egress rule to its port (TokenReview); narrow it to the cluster endpoint's range. */
+    apiServerCidrs: z.array(cidr).min(1, { error: "must name at least one network (the API server's), e.g. 10.60.0.0/16" }).default(["0.0.0.0/0"]),
     context: z.string().min(1).optional(),
     authPath: mountPath.default("kubernetes"),
     reviewerNamespace: dnsLabel.default("vault-auth"),

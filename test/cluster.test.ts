@@ -9,6 +9,7 @@ import { renderedVaultConfig } from "../scripts/planReport";
 import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
 import { encodeConfig, stackConfig } from "../config";
 import { ofType, onlyOfType } from "./programRun";
+import { decodeConfig } from "./fixtures";
 
 
 for (const [stack, expected] of [
@@ -222,5 +223,24 @@ describe("cluster: a domain", () => {
     const run = await runProgram(stackConfig("prod"), "prod");
     assert.ok(onlyOfType(run, TLS_TYPES.certRequest).inputs.dnsNames.includes("vault.example.internal"));
     assert.equal(run.resolved.vaultAddress, "https://vault.example.internal:8200");
+  });
+});
+
+describe("cluster: Kubernetes auth needs the API server", () => {
+  const kubernetesEgress = (run: ProgramRun) => ofType(run, AWS_TYPES.egressRule).filter((rule) => rule.name.startsWith("vault-firewall-nodes-kubernetes-api"));
+
+  it("opens the nodes' egress to the API server's port (dev: 6443) for TokenReview, to the configured networks", async () => {
+    const config = decodeConfig(stackConfig("dev"));
+    config["vault-platform:kubernetes"] = { ...config["vault-platform:kubernetes"], apiServerCidrs: ["10.60.0.0/16", "10.61.0.0/16"] };
+    const rules = kubernetesEgress(await runProgram(encodeConfig(config), "dev"));
+    assert.deepEqual(rules.map((rule) => [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4]), [[6443, 6443, "10.60.0.0/16"], [6443, 6443, "10.61.0.0/16"]]);
+    for (const rule of rules) assert.match(rule.inputs.description, /TokenReview/);
+  });
+
+  it("adds nothing for an API server on 443 (the HTTPS rule covers it) or without Kubernetes auth (prod)", async () => {
+    const config = decodeConfig(stackConfig("dev"));
+    config["vault-platform:kubernetes"] = { ...config["vault-platform:kubernetes"], host: "https://kubernetes.dev.example.internal" };
+    assert.deepEqual(kubernetesEgress(await runProgram(encodeConfig(config), "dev")), []);
+    assert.deepEqual(kubernetesEgress(await runProgram(stackConfig("prod"), "prod")), []);
   });
 });

@@ -155,19 +155,35 @@ describe("vault layer: the dev declarations", () => {
     });
   });
 
-  it("prints each workload's role, namespace, service account and injector annotations", () => {
+  it("prints each workload's role, namespace, service account, injector annotations and a token volume for the role's audience", () => {
     assert.deepEqual(run.resolved.kubernetesRoles["my-app"], {
       role: "my-app",
       namespace: "default",
       serviceAccount: "my-app-account",
+      audience: "vault",
       annotations: {
         "vault.hashicorp.com/agent-inject": "true",
         "vault.hashicorp.com/role": "my-app",
         "vault.hashicorp.com/auth-path": "auth/kubernetes",
+        "vault.hashicorp.com/agent-service-account-token-volume-name": "vault-token",
         "vault.hashicorp.com/tls-secret": "vault-ca",
         "vault.hashicorp.com/ca-cert": "/vault/tls/ca.crt",
       },
+      tokenVolume: { name: "vault-token", projected: { sources: [{ serviceAccountToken: { path: "token", audience: "vault", expirationSeconds: 3600 } }] } },
     });
+  });
+
+  it("gives the token volume the audience the role requires, also a consumer's own", async () => {
+    const config = devWithVault();
+    const myApp = (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "my-app")!;
+    myApp.kubernetes.audience = "https://vault.example.internal";
+    const custom = await runProgram(encodeConfig(config), "dev", { env: {} });
+    const role = onlyOfType(custom, VAULT_TYPES.kubernetesRole).inputs;
+    const printed = custom.resolved.kubernetesRoles["my-app"];
+    assert.equal(role.audience, "https://vault.example.internal");
+    assert.equal(printed.audience, role.audience);
+    assert.equal(printed.tokenVolume.projected.sources[0].serviceAccountToken.audience, role.audience);
+    assert.equal(printed.annotations["vault.hashicorp.com/agent-service-account-token-volume-name"], printed.tokenVolume.name);
   });
 
   it("keeps every token, SecretID and output that carries one secret", async () => {

@@ -9,6 +9,8 @@ export interface VaultFirewallArgs extends ClusterComponentArgs {
   vpcId: pulumi.Input<string>;
   /** Client networks allowed to call the API through the load balancer. */
   allowedCidrs: string[];
+  /** The Kubernetes API server Vault calls for TokenReview, when Kubernetes auth is on: its port and networks. */
+  kubernetesApi?: { port: number; cidrs: string[] };
 }
 
 type RuleTarget = { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> };
@@ -45,6 +47,12 @@ export class VaultFirewall extends pulumi.ComponentResource {
     egress("nodes-api-to-nodes", nodes.id, VAULT_API_PORT, { referencedSecurityGroupId: nodes.id }, "Vault API to other nodes");
     egress("nodes-cluster-to-nodes", nodes.id, VAULT_CLUSTER_PORT, { referencedSecurityGroupId: nodes.id }, "Vault cluster port to other nodes");
     egress("nodes-https", nodes.id, 443, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to AWS APIs and the HashiCorp package repository");
+    // Kubernetes logins: Vault posts each service-account token to the API server's TokenReview endpoint.
+    const kubernetesApi = args.kubernetesApi;
+    if (kubernetesApi && kubernetesApi.port !== 443) {
+      kubernetesApi.cidrs.forEach((cidr) => egress(`nodes-kubernetes-api-${cidr.replace(/[./]/g, "-")}`, nodes.id, kubernetesApi.port, { cidrIpv4: cidr },
+        `Kubernetes API server (TokenReview for Kubernetes auth) in ${cidr}`));
+    }
 
     this.loadBalancerGroupId = lb.id;
     this.nodeGroupId = nodes.id;

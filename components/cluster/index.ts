@@ -22,6 +22,8 @@ export interface VaultClusterArgs {
   namePrefix: string;
   /** Path of the file audit device on the nodes (rotated there). */
   auditLogPath: string;
+  /** The Kubernetes API server the nodes must reach for Kubernetes auth (port and networks); unset without it. */
+  kubernetesApi?: { port: number; cidrs: string[] };
   /** AWS provider for every AWS resource. */
   provider: aws.Provider;
   /** TLS provider for the CA and the server certificate. */
@@ -56,7 +58,7 @@ export class VaultCluster extends pulumi.ComponentResource {
     const identity = new VaultIdentity(`${name}-identity`, common, child);
     const sealKey = new VaultSealKey(`${name}-seal`, { ...common, nodeRoleArn: identity.role.arn }, child);
     const storage = new VaultStorage(`${name}-storage`, common, child);
-    const firewall = new VaultFirewall(`${name}-firewall`, { ...common, vpcId: network.vpcId, allowedCidrs: cluster.allowedCidrs }, child);
+    const firewall = new VaultFirewall(`${name}-firewall`, { ...common, vpcId: network.vpcId, allowedCidrs: cluster.allowedCidrs, kubernetesApi: args.kubernetesApi }, child);
     const loadBalancer = new VaultLoadBalancer(`${name}-lb`, {
       ...common, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
       securityGroupId: firewall.loadBalancerGroupId, healthCheck: cluster.healthCheck,

@@ -18,15 +18,35 @@ export interface KubernetesBindingsArgs extends ConsumerBindingArgs {
   caCertificate?: pulumi.Input<string>;
 }
 
-/** What a workload needs to log in: its role, where it runs, and the injector annotations. */
+/** A pod volume: the service-account token the kubelet projects for one audience. */
+export interface ProjectedTokenVolume {
+  name: string;
+  projected: { sources: Array<{ serviceAccountToken: { path: string; audience: string; expirationSeconds: number } }> };
+}
+
+/** What a workload needs to log in: its role, where it runs, the injector annotations and the token volume they name. */
 export interface KubernetesRole {
   role: string;
   namespace: string;
   serviceAccount: string;
+  /** The audience the role requires of the token (the pod's default token carries the API server's instead). */
+  audience: string;
   annotations: Record<string, string>;
+  /** Add to the pod spec's volumes: the agent logs in with this token, whose audience the role accepts. */
+  tokenVolume: ProjectedTokenVolume;
 }
 
 const CA_SECRET = "vault-ca";
+const TOKEN_VOLUME = "vault-token";
+/** The kubelet refreshes a projected token at 80% of this; one hour is the usual lifetime of a bound token. */
+const TOKEN_VOLUME_SECONDS = 3600;
+/** What a role requires when the consumer names no audience: tokens minted for Vault, never replayable to the API server. */
+export const DEFAULT_AUDIENCE = "vault";
+
+/** A projected service-account token for `audience`, for the pod spec's volumes. */
+export function projectedTokenVolume(audience: string): ProjectedTokenVolume {
+  return { name: TOKEN_VOLUME, projected: { sources: [{ serviceAccountToken: { path: "token", audience, expirationSeconds: TOKEN_VOLUME_SECONDS } }] } };
+}
 const HELM_REPOSITORY = "https://helm.releases.hashicorp.com";
 
 /** The vault-agent injector annotations for a role. */
@@ -35,6 +55,8 @@ export function injectorAnnotations(role: string, authPath: string, withCa: bool
     "vault.hashicorp.com/agent-inject": "true",
     "vault.hashicorp.com/role": role,
     "vault.hashicorp.com/auth-path": `auth/${authPath}`,
+    // The pod's default token is for the API server's audience, which the role refuses: the agent uses the projected one.
+    "vault.hashicorp.com/agent-service-account-token-volume-name": TOKEN_VOLUME,
     ...(withCa ? { "vault.hashicorp.com/tls-secret": CA_SECRET, "vault.hashicorp.com/ca-cert": `/vault/tls/ca.crt` } : {}),
   };
 }
@@ -84,7 +106,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         tokenPolicies: [args.policyNames[consumer.name]],
         tokenTtl: seconds(binding.tokenTtl),
         tokenPeriod: seconds(binding.tokenPeriod),
-        audience: binding.audience ?? "vault",
+        audience: binding.audience ?? DEFAULT_AUDIENCE,
       }, child);
       if (kube && args.caCertificate !== undefined && !caNamespaces.has(binding.namespace)) {
         caNamespaces.add(binding.namespace);
@@ -97,7 +119,9 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         role: consumer.name,
         namespace: binding.namespace,
         serviceAccount: binding.serviceAccount,
+        audience: binding.audience ?? DEFAULT_AUDIENCE,
         annotations: injectorAnnotations(consumer.name, settings.authPath, args.caCertificate !== undefined),
+        tokenVolume: projectedTokenVolume(binding.audience ?? DEFAULT_AUDIENCE),
       };
     }
 
