@@ -5,14 +5,14 @@
  */
 import type { VaultLayerModel } from "../config";
 import { expectationMismatches } from "./expectations";
-import { IsolationFinding, isolationFindings } from "./isolation";
+import { IsolationFinding, isolationFindings, undeclaredSharing } from "./isolation";
 import { policyLints } from "./lints";
 import { ConsumerAccess, consumerAccess } from "./model";
 import { provisionerCoverage, ProvisionerCoverage } from "./provisioner";
 import { formatStatement } from "./statements";
 
 export { expectationMismatches } from "./expectations";
-export { isolationFindings, pathsGranted } from "./isolation";
+export { isolationFindings, pathsGranted, undeclaredSharing } from "./isolation";
 export type { IsolationFinding } from "./isolation";
 export { policyLints } from "./lints";
 export { accessMatrix } from "./matrix";
@@ -24,7 +24,7 @@ export { formatStatement, parseStatement } from "./statements";
 export type { AccessStatement } from "./statements";
 
 export interface AccessReport {
-  /** Everything that must stop a deploy: mismatched expectations, lint findings, provisioner gaps. */
+  /** Everything that must stop a deploy: mismatched expectations, lint findings, undeclared cross-tenant reads, provisioner gaps. */
   problems: string[];
   isolation: IsolationFinding[];
   provisioner: ProvisionerCoverage;
@@ -34,10 +34,12 @@ export interface AccessReport {
 export function verifyAccess(layer: VaultLayerModel): AccessReport {
   const access = consumerAccess(layer);
   const provisioner = provisionerCoverage(layer, layer.provisionerPolicy);
+  const isolation = isolationFindings(access);
   const problems = [
     ...expectationMismatches(access),
     ...policyLints(layer),
+    ...undeclaredSharing(isolation, access),
     ...provisioner.missing.map((statement) => `provisioner: policies/provisioner.hcl does not allow "${formatStatement(statement)}", which pulumi up needs`),
   ];
-  return { problems, isolation: isolationFindings(access), provisioner, access };
+  return { problems, isolation, provisioner, access };
 }

@@ -1,5 +1,5 @@
 /** Who can read the paths another consumer's policy is about. */
-import type { Policy } from "../acl";
+import { Acl, Policy } from "../acl";
 import { ConsumerAccess, DEFAULT, grants, PathIndex, probePath, staticPrefix } from "./model";
 
 /** The concrete paths a policy grants something on: what its consumer owns, for the isolation report. */
@@ -39,4 +39,20 @@ export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] 
     findings.push(...found.sort((a, b) => order.get(a.owner)! - order.get(b.owner)! || (a.path < b.path ? -1 : 1)));
   }
   return findings;
+}
+
+/**
+ * The cross-tenant reads nobody declared: a finding passes only when the reader lists the owner in
+ * `shares`, or states in `expect.allow` that it reads a path the owner's own policy is about.
+ */
+export function undeclaredSharing(findings: IsolationFinding[], access: ConsumerAccess[]): string[] {
+  const byName = new Map(access.map((entry) => [entry.consumer.name, entry]));
+  const ownPolicy = new Map(access.map(({ consumer, policy }) => [consumer.name, new Acl([policy])]));
+  return findings.filter(({ reader, owner }) => {
+    const { consumer } = byName.get(reader)!;
+    if (consumer.shares.includes(owner)) return false;
+    const declaredReads = (consumer.expect?.allow ?? []).filter((statement) => statement.startsWith("read ")).map((statement) => statement.slice("read ".length));
+    return !declaredReads.some((path) => ownPolicy.get(owner)!.capabilities(path).some((capability) => capability !== "deny"));
+  }).map(({ reader, owner, path }) =>
+    `isolation: ${reader} can read ${path} (${owner}'s) without declaring it; add shares: [${owner}] or an expect.allow "read <a ${owner} path>" to ${reader}, or narrow ${reader}'s policy`);
 }

@@ -27,7 +27,13 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
   repeated(mounts.map((mount) => mount.path)).forEach((path) => problems.push(`${PROJECT}:mounts declares path "${path}" twice; each mount path must be unique`));
   repeated(consumers.map((consumer) => consumer.name)).forEach((name) => problems.push(`${PROJECT}:consumers declares name "${name}" twice; consumer names must be unique`));
   const mountPaths = new Set(mounts.map((mount) => mount.path));
+  const consumerNames = new Set(consumers.map((consumer) => consumer.name));
   consumers.forEach((consumer, index) => {
+    consumer.shares.forEach((owner, position) => {
+      if (owner === consumer.name || !consumerNames.has(owner)) {
+        problems.push(`${consumerKey(index, consumer.name)}.shares[${position}] "${owner}" ${owner === consumer.name ? "is the consumer itself" : "is not a declared consumer"}; name another consumer whose paths this one reads`);
+      }
+    });
     if (consumer.kubernetes && !kubernetes.enabled) {
       problems.push(`${consumerKey(index, consumer.name)}.kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
     }

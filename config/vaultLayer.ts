@@ -69,6 +69,8 @@ export const consumerSchema = z
       })
       .optional(),
     expect: z.strictObject({ allow: z.array(accessStatement).default([]), deny: z.array(accessStatement).default([]) }).optional(),
+    /** Consumers whose paths this one may read by design (e.g. a gateway reading a service's keys); any other cross-tenant read fails the verdict. */
+    shares: z.array(dnsLabel).default([]),
   })
   .superRefine((consumer, ctx) => {
     const bindings = BINDING_KINDS.filter((kind) => consumer[kind] !== undefined);

@@ -110,6 +110,36 @@ describe("access: lints", () => {
   it("accepts a clean KV v2 policy", () => assert.deepEqual(lint('path "secret/data/probe/*" { capabilities = ["read"] }\npath "secret/metadata/probe/*" { capabilities = ["list"] }'), []));
 });
 
+describe("access: cross-tenant reads fail the verdict unless declared", () => {
+  const readsKes = (probe: Record<string, unknown> = {}) => layerWith((config) => {
+    config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" }, ...probe });
+  }, { probe: 'path "kv/kes/*" { capabilities = ["read"] }' });
+
+  it("fails a consumer that reads another consumer's paths without saying so, naming both and the fix", () => {
+    const { problems } = verifyAccess(readsKes());
+    assert.deepEqual(problems, [
+      'isolation: probe can read kv/kes/<any> (kes\'s) without declaring it; add shares: [kes] or an expect.allow "read <a kes path>" to probe, or narrow probe\'s policy',
+    ]);
+  });
+
+  it("passes it with shares: [kes]", () => {
+    const report = verifyAccess(readsKes({ shares: ["kes"] }));
+    assert.deepEqual(report.problems, []);
+    assert.ok(report.isolation.some((finding) => finding.reader === "probe" && finding.owner === "kes"), "still reported under Isolation");
+  });
+
+  it("passes it with an expect.allow that reads one of kes's paths, not with one elsewhere", () => {
+    assert.deepEqual(verifyAccess(readsKes({ expect: { allow: ["read kv/kes/key-1"] } })).problems, []);
+    assert.equal(verifyAccess(readsKes({ expect: { allow: ["read kv/probe/key-1"], deny: [] } })).problems.filter((problem) => problem.startsWith("isolation:")).length, 1);
+  });
+
+  it("refuses shares naming an undeclared consumer or the consumer itself", () => {
+    for (const [shares, message] of [[["billing"], /consumers\[3\] \(probe\)\.shares\[0\] "billing" is not a declared consumer/], [["probe"], /\.shares\[0\] "probe" is the consumer itself/]] as const) {
+      assert.throws(() => readsKes({ shares }), message);
+    }
+  });
+});
+
 describe("access: isolation", () => {
   it("reports a consumer that can read another consumer's paths", () => {
     const config = withProbePolicy('path "kv/*" { capabilities = ["read"] }');
