@@ -1,61 +1,150 @@
-/** What the provisioning token needs for `pulumi up`, and how the committed provisioner policy compares. */
-import { Acl, Capability, Policy } from "../acl";
-import type { VaultLayerModel } from "../config";
+/**
+ * What the provisioning token needs for `pulumi up`, the policy generated from that (named paths only,
+ * explicit denies on the policies that would make it an administrator), and how a given policy compares.
+ */
+import { Acl, Capability, parsePolicy, Policy } from "../acl";
+import { PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { AccessStatement } from "./statements";
 
-/** Every (capability, path) the provisioning token needs for `pulumi up` of these declarations. */
-export function provisionerRequirements(layer: VaultLayerModel): AccessStatement[] {
-  const needs: AccessStatement[] = [];
-  const add = (capabilities: Capability[], path: string) => capabilities.forEach((capability) => needs.push({ capability, path }));
-  const crud: Capability[] = ["create", "read", "update", "delete"];
-  add(["update"], "auth/token/create");
-  for (const { name } of layer.policies) add(crud, `sys/policies/acl/${name}`);
+/**
+ * One path of the provisioner's policy. Parameters are pinned where a free value would let the token
+ * reach beyond the declarations: a role's policies (else it could bind any policy in Vault to a role it
+ * controls and log in with it) and a policy's text (else it could write `path "*"` into a consumer's
+ * policy and mint that consumer a token).
+ */
+export interface ProvisionerRule {
+  path: string;
+  capabilities: Capability[];
+  /** Parameters whose value is pinned; "*" with no values lets every other parameter through. */
+  allowedParameters?: Record<string, string[]>;
+  /** Parameters refused whatever their value. */
+  deniedParameters?: Record<string, string[]>;
+}
+
+/** Tune parameters that would put secrets into the audit log in clear or pass request headers to a backend. */
+const LEAKY_TUNE_PARAMETERS = { audit_non_hmac_request_keys: [], audit_non_hmac_response_keys: [], passthrough_request_headers: [] };
+
+/**
+ * What `pulumi up` of these declarations needs, path by path, in the order the resources are applied.
+ * Protected resources (mounts, auth methods, the audit device) are never deleted by `pulumi up`, so no
+ * delete is granted on them: unmounting a KV engine or disabling the audit log stays an administrator's act.
+ */
+export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
+  const rules: ProvisionerRule[] = [];
+  const add = (path: string, capabilities: Capability[], parameters: Omit<ProvisionerRule, "path" | "capabilities"> = {}) => rules.push({ path, capabilities, ...parameters });
+  const pinned = (names: string[], value: string) => ({ allowedParameters: { ...Object.fromEntries(names.map((name) => [name, [value]])), "*": [] } });
+  const policyOf = new Map(layer.consumers.map(({ consumer, policy }) => [consumer.name, policy.name]));
+  add("auth/token/create", ["update"]);
+  for (const { name, text } of layer.policies) add(`sys/policies/acl/${name}`, ["create", "read", "update", "delete"], { allowedParameters: { policy: [text] } });
   for (const mount of layer.mounts) {
-    add(crud, `sys/mounts/${mount.path}`);
-    add(["read", "update"], `sys/mounts/${mount.path}/tune`);
-    if (mount.version === 2 && mount.maxVersions !== undefined) add(crud, `${mount.path}/config`);
+    add(`sys/mounts/${mount.path}`, ["create", "read", "update"]);
+    add(`sys/mounts/${mount.path}/tune`, ["read", "update"], { deniedParameters: LEAKY_TUNE_PARAMETERS });
+    // The KV v2 settings go with the mount: the provider's delete makes no call.
+    if (mount.version === 2 && mount.maxVersions !== undefined) add(`${mount.path}/config`, ["create", "read", "update"]);
   }
   const authMount = (path: string) => {
-    add(["create", "update", "delete", "sudo"], `sys/auth/${path}`);
-    add(["read"], `sys/mounts/auth/${path}`);
+    add(`sys/auth/${path}`, ["create", "update", "sudo"]);
+    add(`sys/mounts/auth/${path}`, ["read"]);
   };
   const { approle, kubernetes } = layer.authPaths;
   if (approle !== undefined) {
     authMount(approle);
     for (const { name } of layer.bindings.approle) {
-      add(crud, `auth/${approle}/role/${name}`);
-      add(["read"], `auth/${approle}/role/${name}/role-id`);
-      add(["update"], `auth/${approle}/role/${name}/secret-id`);
-      add(["update"], `auth/${approle}/role/${name}/secret-id-accessor/lookup`);
-      add(["update"], `auth/${approle}/role/${name}/secret-id-accessor/destroy`);
+      // `policies` is the role's deprecated alias of token_policies.
+      add(`auth/${approle}/role/${name}`, ["create", "read", "update", "delete"], pinned(["token_policies", "policies"], policyOf.get(name)!));
+      add(`auth/${approle}/role/${name}/role-id`, ["read"]);
+      add(`auth/${approle}/role/${name}/secret-id`, ["update"]);
+      add(`auth/${approle}/role/${name}/secret-id-accessor/lookup`, ["update"]);
+      add(`auth/${approle}/role/${name}/secret-id-accessor/destroy`, ["update"]);
     }
   }
   if (kubernetes !== undefined) {
     authMount(kubernetes);
-    add(crud, `auth/${kubernetes}/config`);
-    for (const { name } of layer.bindings.kubernetes) add(crud, `auth/${kubernetes}/role/${name}`);
+    // Written again on update; the provider's delete makes no call (the plugin has none on config).
+    add(`auth/${kubernetes}/config`, ["create", "read", "update"]);
+    for (const { name } of layer.bindings.kubernetes) {
+      add(`auth/${kubernetes}/role/${name}`, ["create", "read", "update", "delete"], pinned(["token_policies", "policies"], policyOf.get(name)!));
+    }
   }
   for (const { name } of layer.bindings.token) {
-    add(crud, `auth/token/roles/${name}`);
-    add(["update"], `auth/token/create/${name}`);
+    add(`auth/token/roles/${name}`, ["create", "read", "update", "delete"], pinned(["allowed_policies", "allowed_policies_glob", "token_policies"], policyOf.get(name)!));
+    add(`auth/token/create/${name}`, ["update"], pinned(["policies"], policyOf.get(name)!));
   }
   if (layer.bindings.token.length > 0) {
-    add(["update"], "auth/token/lookup-accessor");
-    add(["update"], "auth/token/revoke-accessor");
+    add("auth/token/lookup-accessor", ["update"]);
+    add("auth/token/revoke-accessor", ["update"]);
   }
   if (layer.audit.enabled) {
-    add(["read", "sudo"], "sys/audit");
-    add(["create", "update", "delete", "sudo"], "sys/audit/file");
+    add("sys/audit", ["read", "sudo"]);
+    add("sys/audit/file", ["create", "update", "sudo"]);
   }
-  return needs;
+  return rules;
+}
+
+/** Every (capability, path) the provisioning token needs for `pulumi up` of these declarations. */
+export function provisionerRequirements(layer: VaultLayerModel): AccessStatement[] {
+  return provisionerRules(layer).flatMap(({ path, capabilities }) => capabilities.map((capability) => ({ capability, path })));
+}
+
+/** Policies the provisioner must never write, whatever a rule elsewhere says: its own (it would raise itself) and `default` (every token's). */
+export const PROVISIONER_DENIED = [`sys/policies/acl/${PROVISIONER_POLICY}`, "sys/policies/acl/default"];
+
+/** An HCL string: JSON's escapes are HCL's (a policy text holds quotes and newlines). */
+const hclString = (value: string) => JSON.stringify(value);
+
+function ruleText({ path, capabilities, allowedParameters, deniedParameters }: ProvisionerRule): string {
+  const parameters = (key: string, map: Record<string, string[]> | undefined) => (map === undefined ? [] : [
+    `  ${key} = {`,
+    ...Object.entries(map).map(([name, values]) => `    ${hclString(name)} = [${values.map(hclString).join(", ")}]`),
+    "  }",
+  ]);
+  return [
+    `path ${hclString(path)} {`,
+    `  capabilities = [${capabilities.map(hclString).join(", ")}]`,
+    ...parameters("allowed_parameters", allowedParameters),
+    ...parameters("denied_parameters", deniedParameters),
+    "}",
+  ].join("\n");
+}
+
+/** The policy text for a stack's declarations: the denies, then each rule on its named path. */
+export function provisionerPolicyText(layer: VaultLayerModel, stack: string): string {
+  return [
+    `# The provisioning token's policy for the ${stack} stack, generated from Pulumi.${stack}.yaml and policies/:`,
+    `# \`npm run provisioner-policy -- --stack ${stack} --write\`. Do not edit: regenerate, review the diff, and have`,
+    "# an administrator write it to Vault (the provisioner cannot: see the denies).",
+    "# Exactly what `pulumi up` of the Vault layer needs, each on a named path, with each role's policies and",
+    "# each policy's text pinned. It can still issue the declared consumers' credentials, so whoever holds",
+    "# this token can reach what those consumers reach: keep it short-lived and out of pull-request jobs.",
+    ...PROVISIONER_DENIED.map((path) => ruleText({ path, capabilities: ["deny"] })),
+    ...provisionerRules(layer).map(ruleText),
+    "",
+  ].join("\n");
+}
+
+/** policies/provisioner/<stack>.hcl against the generated text: what to fix before the token is made from it. */
+export function provisionerFileProblems(layer: VaultLayerModel, stack: string, dir?: string): string[] {
+  const committed = readProvisionerFile(stack, dir);
+  const fix = `write it with \`npm run provisioner-policy -- --stack ${stack} --write\``;
+  if (committed === undefined) return [`provisioner: policies/provisioner/${stack}.hcl is missing; ${fix}`];
+  if (committed.text === provisionerPolicyText(layer, stack)) return [];
+  const coverage = provisionerCoverage(layer, parsePolicy(committed.text, committed.file));
+  return [
+    `provisioner: ${committed.file} is not what these declarations need; ${fix}, review the diff, and have an administrator write it to Vault`,
+    ...coverage.missing.map((statement) => `provisioner: ${committed.file} does not allow "${statement.capability} ${statement.path}", which pulumi up needs`),
+    ...coverage.beyond.map((extra) => `provisioner: ${committed.file} allows beyond what pulumi up needs: ${extra}`),
+  ];
 }
 
 export interface ProvisionerCoverage {
   required: AccessStatement[];
   /** Required statements the provisioner policy does not allow. */
   missing: AccessStatement[];
-  /** Capabilities the provisioner policy grants that no requirement uses ("source:line capability path"). */
+  /**
+   * What the policy grants beyond the requirements ("source:line ..."): a capability no requirement uses,
+   * or a rule wider than the named paths the requirements are on (a `*` or `+` reaches undeclared ones).
+   */
   beyond: string[];
 }
 
@@ -68,6 +157,9 @@ export function provisionerCoverage(layer: VaultLayerModel, provisioner: Policy)
   const requiredPaths = new PathIndex(capabilitiesByPath);
   const beyond: string[] = [];
   for (const rule of provisioner.rules.filter(grants)) {
+    if (rule.isPrefix || rule.hasSegmentWildcards) {
+      beyond.push(`${provisioner.source}:${rule.line} ${rule.written}: wider than the named paths pulumi up needs`);
+    }
     const single = ruleAcl(rule);
     const reached = [...requiredPaths.startingWith(staticPrefix(rule))];
     for (const capability of rule.capabilities) {

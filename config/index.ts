@@ -18,7 +18,7 @@ export { ConfigError, consumerKey, PROJECT } from "./messages";
 export type { ClusterConfig, DisabledCluster } from "./cluster";
 export { BINDING_KINDS } from "./vaultLayer";
 export type { AuditConfig, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig, VaultConfig } from "./vaultLayer";
-export { availablePolicies, consumerPolicy, POLICY_DIR, PROJECT_ROOT, RESERVED_POLICY_NAMES } from "./policyFiles";
+export { availablePolicies, consumerPolicy, POLICY_DIR, PROJECT_ROOT, PROVISIONER_DIR, PROVISIONER_POLICY, readProvisionerFile, RESERVED_POLICY_NAMES } from "./policyFiles";
 export type { ConsumerPolicy } from "./policyFiles";
 export { encodeConfig, stackConfig, stackFileConfig } from "./stackFile";
 export type { RawConfig } from "./stackFile";

@@ -39,6 +39,15 @@ export const PROVISIONER_POLICY = "provisioner";
  */
 export const RESERVED_POLICY_NAMES = ["default", "root", PROVISIONER_POLICY, "response-wrapping", "control-group"];
 
+/** Where each stack's generated provisioner policy is committed: policies/provisioner/<stack>.hcl. */
+export const PROVISIONER_DIR = path.join(POLICY_DIR, PROVISIONER_POLICY);
+
+/** The committed provisioner policy of a stack, or undefined when there is none. */
+export function readProvisionerFile(stack: string, dir = PROVISIONER_DIR): { file: string; text: string } | undefined {
+  const file = path.join(dir, `${stack}.hcl`);
+  return fs.existsSync(file) ? { file: path.relative(PROJECT_ROOT, file), text: fs.readFileSync(file, "utf8") } : undefined;
+}
+
 /** The policy files available in `dir`, by name without ".hcl". */
 export function availablePolicies(dir = POLICY_DIR): string[] {
   return fs.readdirSync(dir).filter((file) => file.endsWith(".hcl")).map((file) => file.slice(0, -4)).sort();

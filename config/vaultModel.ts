@@ -5,10 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Policy, PolicyError } from "../acl";
+import { PolicyError } from "../acl";
 import { Secret } from "../lib/secret";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
-import { ConsumerPolicy, consumerPolicy, PROJECT_ROOT, PROVISIONER_POLICY, RESERVED_POLICY_NAMES } from "./policyFiles";
+import { ConsumerPolicy, consumerPolicy, PROJECT_ROOT, RESERVED_POLICY_NAMES } from "./policyFiles";
 import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig } from "./vaultLayer";
 
 /** Where the AppRole auth method is mounted. */
@@ -36,8 +36,6 @@ export interface VaultLayerModel {
   /** The reviewer's JWT and the API server's CA, read from `kubernetes.reviewer`'s files when it is set. */
   externalReviewer?: { jwt: Secret; caCertificate: string };
   audit: AuditConfig;
-  /** policies/provisioner.hcl, the policy of the token `pulumi up` uses, as the access checks read it. */
-  provisionerPolicy: Policy;
 }
 
 export interface VaultLayerInput {
@@ -72,13 +70,6 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
       problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
     }
   });
-  let provisionerPolicy: Policy | undefined;
-  try {
-    provisionerPolicy = consumerPolicy(PROVISIONER_POLICY, PROVISIONER_POLICY, policyDir).parsed;
-  } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    problems.push(`${error.message} (the provisioning token's policy; \`npm run plan\` prints what it must allow)`);
-  }
   const externalReviewer = input.kubernetes.enabled && input.kubernetes.reviewer ? readReviewer(input.kubernetes.reviewer, problems) : undefined;
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
@@ -94,7 +85,6 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     kubernetes: input.kubernetes,
     externalReviewer,
     audit: input.audit,
-    provisionerPolicy: provisionerPolicy!,
   };
 }
 

@@ -13,11 +13,11 @@ import { Secret } from "../lib/secret";
 import { runPlatform } from "../offline/runtime";
 import { LOCAL_PASSPHRASE_DEFAULT, LocalState, readLocalState, writeLocalState } from "./localState";
 import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
-import { AppliedVaultResources, applyVaultResources, ResourceState } from "./vaultApplier";
+import { provisionerPolicyText } from "../access";
+import { ApiCall, AppliedVaultResources, applyVaultResources, deletionCalls, ResourceState } from "./vaultApplier";
 import { vaultCall } from "./vaultHttp";
 
 export const LOCAL_STACK = "local";
-const PROVISIONER_FILE = path.join(PROJECT_ROOT, "policies", "provisioner.hcl");
 /** The provisioning token lives as long as one `npm start` may take; the provider's child token (20 min) fits inside. */
 const PROVISIONER_TOKEN_TTL = "1h";
 
@@ -89,10 +89,17 @@ function withSecrets(value: unknown, secrets: Set<string>): unknown {
   return value;
 }
 
-/** The policy file as the provisioning token's policy, and a fresh orphan token with only it (the runbook's step, locally). */
-async function provisionerToken(servers: LocalServers): Promise<string> {
+/**
+ * The provisioning token's policy for this run: the one generated from the declarations, plus the delete
+ * calls of what this run removes (the new declarations no longer name those paths; on a real stack the
+ * administrator writes the narrower policy after such an up). Written with the local root token, then a
+ * fresh orphan token with only that policy, as the runbook does.
+ */
+async function provisionerToken(servers: LocalServers, config: PlatformConfig, deletions: ApiCall[]): Promise<string> {
   const { endpoint, rootToken } = servers.vault;
-  await vaultCall(endpoint, "PUT", "sys/policies/acl/provisioner", { token: rootToken, body: { policy: fs.readFileSync(PROVISIONER_FILE, "utf8") } });
+  const removals = deletions.map(({ method, path: callPath }) => `path ${JSON.stringify(callPath)} {\n  capabilities = ["${method === "DELETE" ? "delete" : "update"}"]\n}\n`);
+  const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("")}` : ""}`;
+  await vaultCall(endpoint, "PUT", "sys/policies/acl/provisioner", { token: rootToken, body: { policy } });
   const created = await vaultCall(endpoint, "POST", "auth/token/create-orphan", {
     token: rootToken, body: { policies: ["provisioner"], ttl: PROVISIONER_TOKEN_TTL, display_name: "pulumi-provisioner", renewable: false },
   });
@@ -115,10 +122,11 @@ export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const previous = readLocalState(layout.stateFile, passphrase);
 
   const servers = await startLocalServers(layout, ports);
-  const token = await provisionerToken(servers);
-  const config = parseConfig(raw, { env: { VAULT_TOKEN: token }, overrides });
+  // The provider's token input is never used by the stand-in, which is handed the token itself.
+  const config = parseConfig(raw, { env: { VAULT_TOKEN: "provisioner-token-made-below" }, overrides });
   checkedAgainstLayout(config, layout);
   const run = await runPlatform(config, LOCAL_STACK);
+  const token = await provisionerToken(servers, config, deletionCalls(run.registrations, previous.resources));
   const endpoint = { address: config.vault.address!, caCertificate: fs.readFileSync(path.resolve(PROJECT_ROOT, config.vault.caCertFile!), "utf8") };
   let applied: AppliedVaultResources;
   try {

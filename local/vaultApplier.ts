@@ -675,6 +675,16 @@ function steps(planned: ReturnType<typeof plan>, previous: ResourceState[]): Ste
   return result;
 }
 
+/**
+ * The calls this run will make to delete what is no longer registered or is replaced: what the
+ * provisioning token needs beyond the new declarations' policy (which no longer names those paths).
+ */
+export function deletionCalls(registrations: Registration[], previous: ResourceState[]): ApiCall[] {
+  return steps(plan(registrations), previous)
+    .filter((step) => step.kind === "delete" || step.kind === "replace")
+    .flatMap(({ prior }) => MAPPINGS[prior!.type]?.remove(prior!.inputs, prior!.outputs) ?? []);
+}
+
 /** The approle and token entries callers read, from the resources' outputs. */
 function credentials(state: ResourceState[]): Pick<AppliedVaultResources, "approles" | "tokens"> {
   const approles: AppliedVaultResources["approles"] = {};

@@ -7,7 +7,7 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { verifyAccess } from "../access";
+import { provisionerPolicyText, verifyAccess } from "../access";
 import { ConfigError, parseConfig, PROJECT_ROOT, stackFileConfig, withVaultLayerOn } from "../config";
 import { PlanFormat, renderPlan } from "./planReport";
 import { runPlatform } from "../offline/runtime";
@@ -43,9 +43,10 @@ export async function runPlan(argv: string[], env: NodeJS.ProcessEnv = process.e
       config = withVaultLayerOn(config, PLACEHOLDER_TOKEN);
       notes.push("vault.configure is false in this stack; the plan shows the Vault layer as it will be once it is turned on.");
     }
-    const report = verifyAccess(config.vaultLayer);
+    const report = verifyAccess(config.vaultLayer, stack);
     const { registrations } = await runPlatform(config, stack, { enforceAccess: false });
-    return { code: report.problems.length === 0 ? 0 : 1, stdout: renderPlan({ stack, registrations, report, notes }, format), stderr: "" };
+    const provisionerPolicy = provisionerPolicyText(config.vaultLayer, stack);
+    return { code: report.problems.length === 0 ? 0 : 1, stdout: renderPlan({ stack, registrations, report, provisionerPolicy, notes }, format), stderr: "" };
   } catch (error) {
     const message = invalidInput(error);
     if (message === undefined) throw error;

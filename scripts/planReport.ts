@@ -3,7 +3,7 @@
  * where, and the verdict of the access checks, as text or Markdown. Pure: it formats what it is given.
  */
 import * as yaml from "js-yaml";
-import { AccessReport, accessMatrix, AccessStatement, ANY_SEGMENT } from "../access";
+import { AccessReport, accessMatrix, ANY_SEGMENT } from "../access";
 import { AWS_TYPES } from "../components/resourceTypes";
 import type { Registration } from "../offline/runtime";
 
@@ -13,6 +13,8 @@ export interface PlanInput {
   stack: string;
   registrations: Registration[];
   report: AccessReport;
+  /** The provisioner policy these declarations need (what policies/provisioner/<stack>.hcl must hold). */
+  provisionerPolicy: string;
   /** Notes on how this plan differs from a real preview (placeholders, forced settings). */
   notes: string[];
 }
@@ -48,17 +50,6 @@ export function nodeCloudConfig(registrations: Registration[]): NodeCloudConfig 
 /** The vault.hcl the nodes render, read back from the launch template's user-data. */
 export function renderedVaultConfig(registrations: Registration[]): string | undefined {
   return nodeCloudConfig(registrations)?.write_files.find((file) => file.path.endsWith("/vault.hcl.template"))?.content;
-}
-
-/** The smallest policy that allows exactly these statements. */
-export function minimalPolicy(statements: AccessStatement[]): string {
-  const byPath = new Map<string, string[]>();
-  for (const { capability, path } of statements) {
-    const capabilities = byPath.get(path) ?? [];
-    if (!capabilities.includes(capability)) capabilities.push(capability);
-    byPath.set(path, capabilities);
-  }
-  return [...byPath].map(([path, capabilities]) => `path "${path}" {\n  capabilities = [${capabilities.map((c) => `"${c}"`).join(", ")}]\n}`).join("\n");
 }
 
 /** Above this many consumers the matrix is printed as a list of non-empty cells. */
@@ -108,14 +99,10 @@ export function renderPlan(input: PlanInput, format: PlanFormat): string {
   for (const finding of report.isolation) out.push(`${md ? "- " : ""}${finding.reader} can read ${finding.path} (${finding.owner}'s)`);
 
   heading("Verdict");
-  if (verdictClean) out.push("CLEAN: every expectation holds, no lint fires, the provisioner policy covers pulumi up.");
+  if (verdictClean) out.push(`CLEAN: every expectation holds, no lint fires, no undeclared cross-tenant read, policies/provisioner/${input.stack}.hcl is what pulumi up needs.`);
   for (const problem of report.problems) out.push(`${md ? "- " : "  x "}${problem}`);
 
-  heading(`Minimal provisioner policy (${report.provisioner.required.length} capabilities pulumi up needs)`);
-  code("hcl", minimalPolicy(report.provisioner.required));
-  if (report.provisioner.beyond.length > 0) {
-    out.push("", "policies/provisioner.hcl allows beyond that:");
-    for (const extra of report.provisioner.beyond) out.push(`${md ? "- " : "  "}${extra}`);
-  }
+  heading(`Provisioner policy (policies/provisioner/${input.stack}.hcl, generated from the declarations)`);
+  code("hcl", input.provisionerPolicy);
   return `${out.join("\n")}\n`;
 }

@@ -3,11 +3,14 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { isolationFindings, pathsGranted, policyLints, provisionerCoverage, consumerAccess, verifyAccess, expectationMismatches } from "../access";
-import { parsePolicy } from "../acl";
-import { parseConfig, VaultLayerModel } from "../config";
+import {
+  consumerAccess, expectationMismatches, isolationFindings, pathsGranted, policyLints, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems,
+  provisionerPolicyText, provisionerRequirements, verifyAccess,
+} from "../access";
+import { Acl, parsePolicy } from "../acl";
+import { parseConfig, readProvisionerFile, VaultLayerModel } from "../config";
 import { POLICY_DIR } from "../config/policyFiles";
-import { minimalPolicy } from "../scripts/planReport";
+import { stackProvisionerPolicy } from "../scripts/provisionerPolicy";
 import { runProgram } from "../offline/runtime";
 import { PROJECT_ROOT } from "../config";
 import { runPlan } from "../scripts/plan";
@@ -18,7 +21,7 @@ import { Config } from "./invalidConfigs";
 function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-access-")), "policies");
   fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(POLICY_DIR)) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
+  for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
   for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
   const config = devWithVault();
   mutate(config);
@@ -33,12 +36,10 @@ function withProbePolicy(text: string): VaultLayerModel {
 }
 
 describe("access: the dev stack", () => {
-  it("meets every declared expectation, fires no lint and has a covering provisioner policy", () => {
-    const report = verifyAccess(layerWith(() => undefined));
+  it("meets every declared expectation, fires no lint, and its committed provisioner policy is the generated one", () => {
+    const report = verifyAccess(layerWith(() => undefined), "dev");
     assert.deepEqual(report.problems, []);
     assert.deepEqual(report.isolation, []);
-    assert.deepEqual(report.provisioner.missing, []);
-    assert.deepEqual(report.provisioner.beyond, [], "provisioner.hcl allows nothing the declarations do not need");
   });
 });
 
@@ -134,7 +135,7 @@ describe("access: cross-tenant reads fail the verdict unless declared", () => {
   });
 
   it("refuses shares naming an undeclared consumer or the consumer itself", () => {
-    for (const [shares, message] of [[["billing"], /consumers\[3\] \(probe\)\.shares\[0\] "billing" is not a declared consumer/], [["probe"], /\.shares\[0\] "probe" is the consumer itself/]] as const) {
+    for (const [shares, message] of [[["nobody-declared-this"], /consumers\[\d+\] \(probe\)\.shares\[0\] "nobody-declared-this" is not a declared consumer/], [["probe"], /\.shares\[0\] "probe" is the consumer itself/]] as const) {
       assert.throws(() => readsKes({ shares }), message);
     }
   });
@@ -178,38 +179,83 @@ describe("access: isolation", () => {
   });
 });
 
-describe("access: provisioner coverage", () => {
+describe("access: the provisioner policy", () => {
   const dev = () => layerWith(() => undefined);
-  const provisioner = () => fs.readFileSync(path.join(POLICY_DIR, "provisioner.hcl"), "utf8");
+  const generated = () => provisionerPolicyText(dev(), "dev");
+  const parsed = (text: string) => parsePolicy(text, "provisioner/dev.hcl");
 
-  it("derives what pulumi up needs from the declarations", () => {
-    const { required } = provisionerCoverage(dev(), parsePolicy(provisioner(), "provisioner.hcl"));
-    const statements = required.map((statement) => `${statement.capability} ${statement.path}`);
+  it("derives what pulumi up needs from the declarations, on named paths only", () => {
+    const statements = provisionerRequirements(dev()).map((statement) => `${statement.capability} ${statement.path}`);
     for (const expected of ["update auth/token/create", "create sys/policies/acl/kes-kes", "sudo sys/auth/approle", "update auth/token/create/apisix",
       "read auth/approle/role/kes/role-id", "update auth/approle/role/kes/secret-id", "create auth/kubernetes/role/my-app", "sudo sys/audit/file", "update sys/mounts/secret/tune"]) {
       assert.ok(statements.includes(expected), expected);
     }
     assert.ok(!statements.some((statement) => statement.includes("auth/token/create-orphan") || statement.startsWith("sudo auth/token")), "no sudo on token paths");
+    assert.ok(statements.every((statement) => !/[*+]/.test(statement.split(" ")[1])), "a wildcard path");
+    for (const kept of ["delete sys/mounts/kv", "delete sys/auth/approle", "delete sys/audit/file", "delete secret/config", "delete auth/kubernetes/config"]) {
+      assert.ok(!statements.includes(kept), `${kept}: pulumi up never deletes it (protected, or the provider's delete makes no call)`);
+    }
   });
 
-  it("fails when the provisioner policy lacks auth/token/create", () => {
-    const broken = provisioner().replace('path "auth/token/create" {\n  capabilities = ["update"]\n}\n', "");
-    const coverage = provisionerCoverage(dev(), parsePolicy(broken, "provisioner.hcl"));
-    assert.deepEqual(coverage.missing, [{ capability: "update", path: "auth/token/create" }]);
-  });
-
-  it("reports what the provisioner policy allows beyond the declarations", () => {
-    const wider = `${provisioner()}\npath "sys/mounts/transit" {\n  capabilities = ["create"]\n}\n`;
-    const coverage = provisionerCoverage(dev(), parsePolicy(wider, "provisioner.hcl"));
-    assert.deepEqual(coverage.beyond, [`provisioner.hcl:${wider.split("\n").length - 3} create sys/mounts/transit`]);
-  });
-
-  it("the minimal policy it prints allows exactly what is required", () => {
-    const { required } = provisionerCoverage(dev(), parsePolicy(provisioner(), "provisioner.hcl"));
-    const minimal = parsePolicy(minimalPolicy(required), "minimal.hcl");
-    const coverage = provisionerCoverage(dev(), minimal);
+  it("generates a policy that allows exactly that and nothing wider, and denies its own policy and default", () => {
+    const coverage = provisionerCoverage(dev(), parsed(generated()));
     assert.deepEqual(coverage.missing, []);
     assert.deepEqual(coverage.beyond, []);
+    const acl = new Acl([parsed(generated())]);
+    for (const path of PROVISIONER_DENIED) assert.deepEqual(acl.winningRule(path)?.capabilities, new Set(["deny"]), path);
+    for (const undeclared of ["sys/policies/acl/admin", "auth/approle/role/admin", "sys/mounts/transit", "auth/token/roles/admin", "auth/token/create/admin", "sys/auth/userpass"]) {
+      assert.ok(!acl.allows("update", undeclared) && !acl.allows("create", undeclared), `${undeclared} is writable`);
+    }
+  });
+
+  it("pins each role's policies and each policy's text: another value is refused", () => {
+    const acl = new Acl([parsed(generated())]);
+    const write = (path: string, data: Record<string, unknown>) => acl.allows("update", path, { data });
+    const kesText = dev().policies.find((policy) => policy.name === "kes-kes")!.text;
+    assert.ok(write("sys/policies/acl/kes-kes", { policy: kesText }), "the declared text");
+    assert.ok(!write("sys/policies/acl/kes-kes", { policy: 'path "*" { capabilities = ["sudo", "read"] }' }), "another text");
+    assert.ok(write("auth/approle/role/kes", { token_policies: ["kes-kes"], token_period: 300 }), "the declared policy");
+    for (const [path, data] of [
+      ["auth/approle/role/kes", { token_policies: ["kes-kes", "admin"] }],
+      ["auth/approle/role/kes", { policies: "admin" }],
+      ["auth/kubernetes/role/my-app", { token_policies: ["admin"] }],
+      ["auth/token/roles/apisix", { allowed_policies: ["apisix", "admin"] }],
+      ["auth/token/roles/apisix", { allowed_policies_glob: ["*"] }],
+      ["auth/token/create/apisix", { policies: ["admin"] }],
+      ["sys/mounts/kv/tune", { audit_non_hmac_response_keys: ["value"] }],
+    ] as const) {
+      assert.ok(!write(path, data), `${path} ${JSON.stringify(data)} is allowed`);
+    }
+  });
+
+  it("reports a rule wider than the named paths pulumi up needs, even one it uses (path \"*\")", () => {
+    const wide = 'path "*" {\n  capabilities = ["create", "read", "update", "delete", "sudo"]\n}\n';
+    const coverage = provisionerCoverage(dev(), parsed(wide));
+    assert.deepEqual(coverage.missing, []);
+    assert.ok(coverage.beyond.includes('provisioner/dev.hcl:1 *: wider than the named paths pulumi up needs'), coverage.beyond.join("\n"));
+    const segments = provisionerCoverage(dev(), parsed(`${generated()}path "auth/approle/role/+" {\n  capabilities = ["update"]\n}\n`));
+    assert.ok(segments.beyond.some((extra) => extra.endsWith("auth/approle/role/+: wider than the named paths pulumi up needs")), segments.beyond.join("\n"));
+  });
+
+  it("fails when a needed capability is missing", () => {
+    const broken = generated().replace('path "auth/token/create" {\n  capabilities = ["update"]\n}\n', "");
+    assert.deepEqual(provisionerCoverage(dev(), parsed(broken)).missing, [{ capability: "update", path: "auth/token/create" }]);
+  });
+
+  it("every committed stack's policies/provisioner/<stack>.hcl is exactly what its declarations need", () => {
+    const stacks = fs.readdirSync(PROJECT_ROOT).map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1]).filter((stack): stack is string => stack !== undefined);
+    assert.ok(stacks.length >= 2, stacks.join(", "));
+    for (const stack of stacks) assert.equal(readProvisionerFile(stack)?.text, stackProvisionerPolicy(stack), `policies/provisioner/${stack}.hcl is stale: npm run provisioner-policy -- --stack ${stack} --write`);
+  });
+
+  it("the plan fails a stack whose committed file is stale or missing, naming the command that fixes it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-provisioner-"));
+    const layer = dev();
+    assert.match(provisionerFileProblems(layer, "dev", dir).join("\n"), /^provisioner: policies\/provisioner\/dev\.hcl is missing; write it with `npm run provisioner-policy -- --stack dev --write`$/);
+    fs.writeFileSync(path.join(dir, "dev.hcl"), generated().replace('"sys/policies/acl/my-app" {\n  capabilities = ["create", "read", "update", "delete"]', '"sys/policies/acl/my-app" {\n  capabilities = ["create", "read"]'));
+    const problems = provisionerFileProblems(layer, "dev", dir);
+    assert.match(problems[0], /dev\.hcl is not what these declarations need; write it with `npm run provisioner-policy -- --stack dev --write`, review the diff/);
+    assert.ok(problems.includes(`provisioner: ${path.relative(PROJECT_ROOT, path.join(dir, "dev.hcl"))} does not allow "update sys/policies/acl/my-app", which pulumi up needs`), problems.join("\n"));
   });
 });
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../config";
-import { availablePolicies, POLICY_DIR, readPolicyFile } from "../config/policyFiles";
+import { availablePolicies, POLICY_DIR, PROVISIONER_DIR, readPolicyFile } from "../config/policyFiles";
 import { parsePolicy } from "../acl";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { Config } from "./invalidConfigs";
@@ -13,7 +13,7 @@ import { BROKEN_POLICIES } from "./policyCorpus";
 function policyDirWith(files: Record<string, string>): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-policies-")), "policies");
   fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(POLICY_DIR)) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
+  for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
   for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }
@@ -53,7 +53,7 @@ describe("policy files", () => {
     };
 
     it("refuses a consumer that takes the provisioner's policy", () => {
-      assert.match(configFailure({}, kesPolicy("provisioner")), /^vault-platform:consumers\[1\] \(kes\)\.policy "provisioner" is reserved .* cannot be a consumer's policy/);
+      assert.match(configFailure({ "provisioner.hcl": 'path "kv/*" { capabilities = ["read"] }\n' }, kesPolicy("provisioner")), /^vault-platform:consumers\[1\] \(kes\)\.policy "provisioner" is reserved .* cannot be a consumer's policy/);
     });
 
     it("refuses a policies/default.hcl, which would rewrite the policy every token carries", () => {
@@ -92,10 +92,13 @@ describe("policy files", () => {
 
   it("every committed policy parses", () => {
     const named = devWithVault()["vault-platform:consumers"].map((consumer: { policy: string }) => consumer.policy);
-    for (const name of ["provisioner", ...named]) assert.ok(availablePolicies().includes(name), `policies/${name}.hcl`);
+    for (const name of named) assert.ok(availablePolicies().includes(name), `policies/${name}.hcl`);
     for (const name of availablePolicies()) {
       const { file, text } = readPolicyFile(name);
       assert.ok(parsePolicy(text.split("${name}").join("tenant"), file).rules.length > 0, file);
     }
+    const provisionerFiles = fs.readdirSync(PROVISIONER_DIR);
+    assert.ok(provisionerFiles.length >= 2, provisionerFiles.join(", "));
+    for (const file of provisionerFiles) assert.ok(parsePolicy(fs.readFileSync(path.join(PROVISIONER_DIR, file), "utf8"), file).rules.length > 0, file);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What each registered Vault resource makes terraform-provider-vault call over its life (create, read,
- * update, delete), from the resource's type and inputs alone: the independent side of the check that the
- * provisioner requirements derived from the model match what the program registers.
+ * update, delete), from the resource's type, inputs and protect flag alone: the independent side of the
+ * check that the provisioner requirements derived from the model match what the program registers. A
+ * protected resource is never deleted by `pulumi up`, so its delete is no requirement.
  */
 import { PROVIDER_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 import { Registration, unwrapSecret } from "../offline/runtime";
@@ -15,7 +16,8 @@ const STATEMENTS: Record<string, Statements> = {
   [PROVIDER_TYPES.vault]: () => [[["update"], "auth/token/create"]],
   [VAULT_TYPES.policy]: ({ name }) => [[LIFECYCLE, `sys/policies/acl/${name}`]],
   [VAULT_TYPES.mount]: ({ path }) => [[LIFECYCLE, `sys/mounts/${path}`], [["read", "update"], `sys/mounts/${path}/tune`]],
-  [VAULT_TYPES.kvV2Config]: ({ mount }) => [[LIFECYCLE, `${mount}/config`]],
+  // kvSecretBackendV2Delete makes no call.
+  [VAULT_TYPES.kvV2Config]: ({ mount }) => [[["create", "read", "update"], `${mount}/config`]],
   [VAULT_TYPES.authBackend]: ({ path }) => [[["create", "update", "delete", "sudo"], `sys/auth/${path}`], [["read"], `sys/mounts/auth/${path}`]],
   [VAULT_TYPES.approleRole]: ({ backend, roleName }) => [[LIFECYCLE, `auth/${backend}/role/${roleName}`], [["read"], `auth/${backend}/role/${roleName}/role-id`]],
   [VAULT_TYPES.approleSecretId]: ({ backend, roleName }) => [
@@ -25,7 +27,8 @@ const STATEMENTS: Record<string, Statements> = {
   ],
   [VAULT_TYPES.tokenRole]: ({ roleName }) => [[LIFECYCLE, `auth/token/roles/${roleName}`]],
   [VAULT_TYPES.token]: ({ roleName }) => [[["update"], `auth/token/create/${roleName}`], [["update"], "auth/token/lookup-accessor"], [["update"], "auth/token/revoke-accessor"]],
-  [VAULT_TYPES.kubernetesConfig]: ({ backend }) => [[LIFECYCLE, `auth/${backend}/config`]],
+  // kubernetesAuthBackendConfigDelete makes no call.
+  [VAULT_TYPES.kubernetesConfig]: ({ backend }) => [[["create", "read", "update"], `auth/${backend}/config`]],
   [VAULT_TYPES.kubernetesRole]: ({ backend, roleName }) => [[LIFECYCLE, `auth/${backend}/role/${roleName}`]],
   [VAULT_TYPES.audit]: ({ path }) => [[["read", "sudo"], "sys/audit"], [["create", "update", "delete", "sudo"], `sys/audit/${path}`]],
 };
@@ -33,11 +36,13 @@ const STATEMENTS: Record<string, Statements> = {
 /** "capability path" for every call the registered Vault resources imply; throws on a Vault type it does not know. */
 export function impliedVaultStatements(registrations: Registration[]): string[] {
   const statements = new Set<string>();
-  for (const { type, inputs } of registrations.filter((registration) => registration.type.startsWith("vault:") || registration.type === PROVIDER_TYPES.vault)) {
+  for (const { type, inputs, protect } of registrations.filter((registration) => registration.type.startsWith("vault:") || registration.type === PROVIDER_TYPES.vault)) {
     const describe = STATEMENTS[type];
     if (describe === undefined) throw new Error(`${type}: no Vault API paths known for this resource type; add them to test/vaultApiPaths.ts and to the provisioner requirements`);
     const plainInputs = Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, unwrapSecret(value)]));
-    for (const [capabilities, path] of describe(plainInputs)) capabilities.forEach((capability) => statements.add(`${capability} ${path}`));
+    for (const [capabilities, path] of describe(plainInputs)) {
+      capabilities.filter((capability) => !(protect && capability === "delete")).forEach((capability) => statements.add(`${capability} ${path}`));
+    }
   }
   return [...statements].sort();
 }

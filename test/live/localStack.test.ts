@@ -1,7 +1,7 @@
 /**
  * The local stack as `npm start` brings it up (local/localStack.ts): a Vault server with TLS and file
  * storage and the fake Kubernetes API server, both in the background, and Pulumi.local.yaml applied with
- * a token that holds only policies/provisioner.hcl, through the stand-in for `pulumi up` (the calls
+ * a token that holds only the generated provisioner policy (policies/provisioner/local.hcl), through the stand-in for `pulumi up` (the calls
  * terraform-provider-vault makes, local/vaultApplier.ts). Then the consumers' own flows against that
  * server: KES through AppRole, APISIX through its scoped token, my-app through Kubernetes auth with tokens
  * the fake API server issues, every `expect` statement through `sys/capabilities`, the audit log; and the
@@ -14,7 +14,8 @@ import * as path from "path";
 import * as util from "util";
 import { Acl, parsePolicy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
-import { ConfigKey, PROJECT_ROOT, stackConfig } from "../../config";
+import { provisionerPolicyText } from "../../access";
+import { ConfigKey, readProvisionerFile, stackConfig } from "../../config";
 import { runningFromPidFile } from "../../local/backgroundProcess";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
 import { localLayout, LocalLayout } from "../../local/localServers";
@@ -26,7 +27,6 @@ import { registerCleanup, runDirectory } from "./processes";
 import { jsonRequest } from "../../local/jsonHttp";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 
-const PROVISIONER_FILE = path.join(PROJECT_ROOT, "policies", "provisioner.hcl");
 const PASSPHRASE = "live-test-passphrase";
 const TENANTS = 100;
 
@@ -122,7 +122,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       const reordered = [...run.registrations];
       const [moved] = reordered.splice(token, 1);
       reordered.unshift(moved);
-      await assert.rejects(applyVaultResources(fakeEndpoint, "unused", reordered), /vault:index\/token:Token \(vault-config-tokens-apisix\) is registered before what it needs: token-role:apisix, policy:apisix/);
+      await assert.rejects(applyVaultResources(fakeEndpoint, "unused", reordered), /vault:index\/token:Token \(vault-config-tokens-apisix\) is registered before what it depends on: vault-config-audit-file, vault-config-policies-apisix, vault-config-tokens-apisix$/);
     });
 
     it("names the call a policy refuses, a read-back included, and never the token", async () => {
@@ -208,9 +208,14 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       ]);
     });
 
-    it("needed nothing provisioner.hcl does not grant, and left only its tune and revoke rules unused (what updates and deletes use)", async () => {
-      // Vault's own answer for the provisioner token on every path a call used.
-      // A token with exactly the policy npm start gave its provisioning token (that one is revoked by now).
+    it("wrote policies/provisioner/local.hcl as the provisioner policy: generated from the declarations, as committed", async () => {
+      const written = (await vaultCall(endpoint(), "GET", "sys/policies/acl/provisioner", asRoot())).data.policy;
+      assert.equal(written, provisionerPolicyText(up.config.vaultLayer, LOCAL_STACK));
+      assert.equal(written, readProvisionerFile(LOCAL_STACK)?.text, "the committed file is stale");
+    });
+
+    it("needed nothing the provisioner policy does not grant, and left only its deny, tune, destroy and revoke rules unused (updates and deletes use those)", async () => {
+      // Vault's own answer for a token with exactly the provisioner policy on every path a call used (npm start's token is revoked by now).
       const provisionerToken = (await vaultCall(endpoint(), "POST", "auth/token/create-orphan", { ...asRoot(), body: { policies: ["provisioner"], ttl: "10m" } })).auth.client_token;
       const paths = [...new Set(applied.calls.map((call) => call.path))];
       const answer = await vaultCall(endpoint(), "POST", "sys/capabilities", { ...asRoot(), body: { token: provisionerToken, paths } });
@@ -220,16 +225,48 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       }).map((call) => `${call.method} ${call.path}`);
       // lookup-self is in Vault's default policy; seal-status needs no token.
       assert.deepEqual(refused, ["GET sys/seal-status"]);
-      // Which rules of the file decided those calls (the offline evaluator, which agrees with Vault: test/live/acl.test.ts).
-      const provisioner = parsePolicy(fs.readFileSync(PROVISIONER_FILE, "utf8"), "provisioner.hcl");
+      // Which rules decided those calls (the offline evaluator, which agrees with Vault: test/live/acl.test.ts).
+      const provisioner = parsePolicy(provisionerPolicyText(up.config.vaultLayer, LOCAL_STACK), "provisioner");
       const acl = new Acl([provisioner, parsePolicy(DEFAULT_POLICY, "default")]);
       const used = new Set(applied.calls.flatMap((call) => acl.winningRule(call.path)?.origins ?? []));
-      const unused = provisioner.rules.filter((rule) => !used.has(`provisioner.hcl:${rule.line}`)).map((rule) => rule.written);
+      const unused = provisioner.rules.filter((rule) => !used.has(`provisioner:${rule.line}`)).map((rule) => rule.written);
       assert.deepEqual(unused, [
+        "sys/policies/acl/provisioner",
+        "sys/policies/acl/default",
         "sys/mounts/kv/tune",
         "sys/mounts/secret/tune",
+        "auth/approle/role/kes/secret-id-accessor/destroy",
         "auth/token/revoke-accessor",
       ]);
+    });
+
+    it("cannot make itself an administrator: Vault answers 403 to its own policy, default, anything undeclared, and a declared role or policy given another value", async () => {
+      const token = { token: (await vaultCall(endpoint(), "POST", "auth/token/create-orphan", { ...asRoot(), body: { policies: ["provisioner"], ttl: "10m" } })).auth.client_token };
+      const wide = 'path "*" {\n  capabilities = ["create", "read", "update", "delete", "list", "sudo"]\n}\n';
+      const attempts: Array<[string, string, Record<string, unknown> | undefined]> = [
+        ["PUT", "sys/policies/acl/provisioner", { policy: wide }],
+        ["PUT", "sys/policies/acl/default", { policy: wide }],
+        ["PUT", "sys/policies/acl/admin", { policy: wide }],
+        ["PUT", "sys/policies/acl/apisix", { policy: wide }],
+        ["PUT", "auth/approle/role/admin", { token_policies: ["provisioner"] }],
+        ["PUT", "auth/approle/role/kes", { token_policies: ["kes-kes", "provisioner"] }],
+        ["PUT", "auth/approle/role/kes", { policies: "provisioner" }],
+        ["PUT", "auth/kubernetes/role/my-app", { token_policies: ["provisioner"] }],
+        ["PUT", "auth/token/roles/apisix", { allowed_policies: ["apisix", "provisioner"] }],
+        ["PUT", "auth/token/roles/apisix", { allowed_policies_glob: ["*"] }],
+        ["POST", "auth/token/create/apisix", { policies: ["provisioner"] }],
+        ["POST", "sys/mounts/transit", { type: "transit" }],
+        ["POST", "sys/mounts/kv/tune", { audit_non_hmac_response_keys: ["key"] }],
+        ["DELETE", "sys/mounts/kv", undefined],
+        ["DELETE", "sys/audit/file", undefined],
+        ["DELETE", "sys/auth/approle", undefined],
+      ];
+      const answers = await Promise.all(attempts.map(async ([method, apiPath, body]) => `${method} ${apiPath} ${JSON.stringify(body ?? {})} -> ${(await vaultRequest(endpoint(), method, apiPath, { ...token, body })).status}`));
+      assert.deepEqual(answers.filter((answer) => !answer.endsWith("-> 403")), []);
+      // The declared values pass: the pins are not simply closed doors.
+      const apisixText = up.config.vaultLayer.policies.find((policy) => policy.name === "apisix")!.text;
+      assert.equal((await vaultRequest(endpoint(), "PUT", "sys/policies/acl/apisix", { ...token, body: { policy: apisixText } })).status, 204);
+      assert.equal((await vaultRequest(endpoint(), "PUT", "auth/approle/role/kes", { ...token, body: { token_policies: ["kes-kes"] } })).status, 204);
     });
 
     it("was the provisioner's child token in every audited call, never root", () => {
