@@ -17,7 +17,9 @@ export { policyLints } from "./lints";
 export { accessMatrix } from "./matrix";
 export { ANY_SEGMENT, consumerAccess } from "./model";
 export type { ConsumerAccess } from "./model";
-export { PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements } from "./provisioner";
+export {
+  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements,
+} from "./provisioner";
 export type { ProvisionerCoverage } from "./provisioner";
 export { formatStatement, parseStatement } from "./statements";
 export type { AccessStatement } from "./statements";

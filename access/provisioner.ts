@@ -2,6 +2,7 @@
  * What the provisioning token needs for `pulumi up`, the policy generated from that (named paths only,
  * explicit denies on the policies that would make it an administrator), and how a given policy compares.
  */
+import * as path from "path";
 import { Acl, Capability, parsePolicy, Policy } from "../acl";
 import { PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
@@ -123,12 +124,40 @@ export function provisionerPolicyText(layer: VaultLayerModel, stack: string): st
   ].join("\n");
 }
 
+/** The read-only planner's policy name in Vault: the token `pulumi preview` runs with in pull requests. */
+export const PLANNER_POLICY = "planner";
+
+/**
+ * The planner's rules: read (and, where Vault wants it for a read, sudo) on exactly the paths the
+ * provisioner manages, and the child token the provider makes at start-up (it can only carry the
+ * planner's own read-only policy). Nothing it can write.
+ */
+export function plannerRules(layer: VaultLayerModel): ProvisionerRule[] {
+  const readOnly = provisionerRules(layer)
+    .filter((rule) => rule.capabilities.includes("read"))
+    .map((rule) => ({ path: rule.path, capabilities: rule.capabilities.filter((capability) => capability === "read" || capability === "sudo") }));
+  return [{ path: "auth/token/create", capabilities: ["update"] }, ...readOnly];
+}
+
+/** The planner's policy text for a stack. */
+export function plannerPolicyText(layer: VaultLayerModel, stack: string): string {
+  return [
+    `# The read-only planner's policy for the ${stack} stack (pull-request previews), generated with the provisioner's:`,
+    `# \`npm run provisioner-policy -- --stack ${stack} --write\`. Do not edit. Read on the paths the provisioner manages;`,
+    "# auth/token/create only for the provider's child token, which can carry no more than this policy.",
+    ...plannerRules(layer).map(ruleText),
+    "",
+  ].join("\n");
+}
+
 /** policies/provisioner/<stack>.hcl against the generated text: what to fix before the token is made from it. */
 export function provisionerFileProblems(layer: VaultLayerModel, stack: string, dir?: string): string[] {
   const committed = readProvisionerFile(stack, dir);
   const fix = `write it with \`npm run provisioner-policy -- --stack ${stack} --write\``;
-  if (committed === undefined) return [`provisioner: policies/provisioner/${stack}.hcl is missing; ${fix}`];
-  if (committed.text === provisionerPolicyText(layer, stack)) return [];
+  const planner = readProvisionerFile(stack, dir === undefined ? undefined : path.join(dir, "..", PLANNER_POLICY), PLANNER_POLICY);
+  const plannerProblems = planner?.text === plannerPolicyText(layer, stack) ? [] : [`provisioner: policies/${PLANNER_POLICY}/${stack}.hcl is ${planner === undefined ? "missing" : "stale"}; ${fix}`];
+  if (committed === undefined) return [`provisioner: policies/provisioner/${stack}.hcl is missing; ${fix}`, ...plannerProblems];
+  if (committed.text === provisionerPolicyText(layer, stack)) return plannerProblems;
   const coverage = provisionerCoverage(layer, parsePolicy(committed.text, committed.file));
   return [
     `provisioner: ${committed.file} is not what these declarations need; ${fix}, review the diff, and have an administrator write it to Vault`,

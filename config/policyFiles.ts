@@ -29,7 +29,7 @@ export interface ConsumerPolicy {
   parsed: Policy;
 }
 
-/** The provisioning token's policy, policies/provisioner.hcl. */
+/** The provisioning token's policy name in Vault (its text: policies/provisioner/<stack>.hcl, generated). */
 export const PROVISIONER_POLICY = "provisioner";
 
 /**
@@ -39,12 +39,12 @@ export const PROVISIONER_POLICY = "provisioner";
  */
 export const RESERVED_POLICY_NAMES = ["default", "root", PROVISIONER_POLICY, "response-wrapping", "control-group"];
 
-/** Where each stack's generated provisioner policy is committed: policies/provisioner/<stack>.hcl. */
+/** Where each stack's generated provisioner policy is committed: policies/provisioner/<stack>.hcl (the planner's next to it, policies/planner/). */
 export const PROVISIONER_DIR = path.join(POLICY_DIR, PROVISIONER_POLICY);
 
-/** The committed provisioner policy of a stack, or undefined when there is none. */
-export function readProvisionerFile(stack: string, dir = PROVISIONER_DIR): { file: string; text: string } | undefined {
-  const file = path.join(dir, `${stack}.hcl`);
+/** A stack's committed generated policy (the provisioner's, or another role's such as the planner's), or undefined when there is none. */
+export function readProvisionerFile(stack: string, dir?: string, role = PROVISIONER_POLICY): { file: string; text: string } | undefined {
+  const file = path.join(dir ?? path.join(POLICY_DIR, role), `${stack}.hcl`);
   return fs.existsSync(file) ? { file: path.relative(PROJECT_ROOT, file), text: fs.readFileSync(file, "utf8") } : undefined;
 }
 

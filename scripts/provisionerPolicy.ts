@@ -1,36 +1,42 @@
 /**
  * `npm run provisioner-policy -- --stack <name> [--write]`: the provisioning token's policy for a stack,
  * generated from its declarations (access/provisioner.ts); printed, or written to
- * policies/provisioner/<stack>.hcl, which `npm run plan` and the tests compare with the declarations.
+ * policies/provisioner/<stack>.hcl together with the read-only planner's policies/planner/<stack>.hcl,
+ * which `npm run plan` and the tests compare with the declarations.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { provisionerPolicyText } from "../access";
-import { ConfigError, parseConfig, PROVISIONER_DIR, stackConfig } from "../config";
+import { PLANNER_POLICY, plannerPolicyText, provisionerPolicyText } from "../access";
+import { ConfigError, parseConfig, POLICY_DIR, PROVISIONER_POLICY, stackConfig, VaultLayerModel } from "../config";
 
 const USAGE = "npm run provisioner-policy -- --stack <name> [--write]";
 
-/** The stack's policy text. The reviewer's files (local stack) are not read: what pulumi up needs does not depend on them. */
-export function stackProvisionerPolicy(stack: string): string {
-  const raw = stackConfig(stack);
-  const kubernetes = raw["vault-platform:kubernetes"] === undefined ? undefined : { reviewer: undefined };
-  const config = parseConfig(raw, { env: { VAULT_TOKEN: "not-used" }, overrides: kubernetes ? { kubernetes } : {} });
-  return provisionerPolicyText(config.vaultLayer, stack);
+/** The stack's Vault layer. The reviewer's files (local stack) are not read: what pulumi up needs does not depend on them. */
+function stackLayer(stack: string): VaultLayerModel {
+  return parseConfig(stackConfig(stack), { env: { VAULT_TOKEN: "not-used" }, overrides: { kubernetes: { reviewer: undefined } } }).vaultLayer;
+}
+
+/** The generated policies of a stack, by policy name in Vault: the provisioner's and the planner's. */
+export function stackPolicies(stack: string): Record<string, string> {
+  const layer = stackLayer(stack);
+  return { [PROVISIONER_POLICY]: provisionerPolicyText(layer, stack), [PLANNER_POLICY]: plannerPolicyText(layer, stack) };
 }
 
 function main(argv: string[]): void {
   const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, write: { type: "boolean", default: false } }, strict: true });
   if (!values.stack) throw new ConfigError(`provisioner-policy: --stack is required; usage: ${USAGE}`);
-  const text = stackProvisionerPolicy(values.stack);
+  const policies = stackPolicies(values.stack);
   if (!values.write) {
-    process.stdout.write(text);
+    process.stdout.write(policies[PROVISIONER_POLICY]);
     return;
   }
-  const file = path.join(PROVISIONER_DIR, `${values.stack}.hcl`);
-  fs.mkdirSync(PROVISIONER_DIR, { recursive: true });
-  fs.writeFileSync(file, text);
-  console.error(`wrote ${path.relative(process.cwd(), file)}; review the diff, then as an administrator: vault policy write provisioner ${path.relative(process.cwd(), file)}`);
+  for (const [name, text] of Object.entries(policies)) {
+    const file = path.join(POLICY_DIR, name, `${values.stack}.hcl`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    console.error(`wrote ${path.relative(process.cwd(), file)}; review the diff, then as an administrator: vault policy write ${name} ${path.relative(process.cwd(), file)}`);
+  }
 }
 
 if (require.main === module) {

@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import {
   consumerAccess, expectationMismatches, isolationFindings, pathsGranted, policyLints, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems,
-  provisionerPolicyText, provisionerRequirements, verifyAccess,
+  plannerPolicyText, plannerRules, provisionerPolicyText, provisionerRequirements, verifyAccess,
 } from "../access";
 import { Acl, parsePolicy } from "../acl";
 import { parseConfig, readProvisionerFile, VaultLayerModel } from "../config";
 import { POLICY_DIR } from "../config/policyFiles";
-import { stackProvisionerPolicy } from "../scripts/provisionerPolicy";
+import { stackPolicies } from "../scripts/provisionerPolicy";
 import { runProgram } from "../offline/runtime";
 import { PROJECT_ROOT } from "../config";
 import { runPlan } from "../scripts/plan";
@@ -242,16 +242,33 @@ describe("access: the provisioner policy", () => {
     assert.deepEqual(provisionerCoverage(dev(), parsed(broken)).missing, [{ capability: "update", path: "auth/token/create" }]);
   });
 
-  it("every committed stack's policies/provisioner/<stack>.hcl is exactly what its declarations need", () => {
+  it("every committed stack's policies/provisioner/<stack>.hcl and policies/planner/<stack>.hcl are exactly what its declarations need", () => {
     const stacks = fs.readdirSync(PROJECT_ROOT).map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1]).filter((stack): stack is string => stack !== undefined);
     assert.ok(stacks.length >= 2, stacks.join(", "));
-    for (const stack of stacks) assert.equal(readProvisionerFile(stack)?.text, stackProvisionerPolicy(stack), `policies/provisioner/${stack}.hcl is stale: npm run provisioner-policy -- --stack ${stack} --write`);
+    for (const stack of stacks) {
+      for (const [name, text] of Object.entries(stackPolicies(stack))) {
+        assert.equal(readProvisionerFile(stack, undefined, name)?.text, text, `policies/${name}/${stack}.hcl is stale: npm run provisioner-policy -- --stack ${stack} --write`);
+      }
+    }
+  });
+
+  it("gives the planner read only: nothing it can write but the provider's child token, every managed path readable", () => {
+    const layer = dev();
+    const planner = new Acl([parsePolicy(plannerPolicyText(layer, "dev"), "planner/dev.hcl")]);
+    const writable = plannerRules(layer).flatMap((rule) => rule.capabilities.filter((capability) => !["read", "sudo"].includes(capability)).map((capability) => `${capability} ${rule.path}`));
+    assert.deepEqual(writable, ["update auth/token/create"]);
+    for (const { path: managed, capability } of provisionerRequirements(layer)) {
+      if (capability === "read") assert.ok(planner.allows("read", managed), `the planner cannot read ${managed}`);
+    }
+    assert.ok(!planner.allows("update", "sys/policies/acl/apisix") && !planner.allows("delete", "auth/approle/role/kes"));
   });
 
   it("the plan fails a stack whose committed file is stale or missing, naming the command that fixes it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-provisioner-"));
     const layer = dev();
-    assert.match(provisionerFileProblems(layer, "dev", dir).join("\n"), /^provisioner: policies\/provisioner\/dev\.hcl is missing; write it with `npm run provisioner-policy -- --stack dev --write`$/);
+    const missing = provisionerFileProblems(layer, "dev", dir);
+    assert.match(missing[0], /^provisioner: policies\/provisioner\/dev\.hcl is missing; write it with `npm run provisioner-policy -- --stack dev --write`$/);
+    assert.match(missing[1], /^provisioner: policies\/planner\/dev\.hcl is missing; write it with `npm run provisioner-policy -- --stack dev --write`$/);
     fs.writeFileSync(path.join(dir, "dev.hcl"), generated().replace('"sys/policies/acl/my-app" {\n  capabilities = ["create", "read", "update", "delete"]', '"sys/policies/acl/my-app" {\n  capabilities = ["create", "read"]'));
     const problems = provisionerFileProblems(layer, "dev", dir);
     assert.match(problems[0], /dev\.hcl is not what these declarations need; write it with `npm run provisioner-policy -- --stack dev --write`, review the diff/);

@@ -14,7 +14,7 @@ import * as path from "path";
 import * as util from "util";
 import { Acl, parsePolicy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
-import { provisionerPolicyText } from "../../access";
+import { PLANNER_POLICY, provisionerPolicyText } from "../../access";
 import { ConfigKey, readProvisionerFile, stackConfig } from "../../config";
 import { runningFromPidFile } from "../../local/backgroundProcess";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
@@ -267,6 +267,24 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       const apisixText = up.config.vaultLayer.policies.find((policy) => policy.name === "apisix")!.text;
       assert.equal((await vaultRequest(endpoint(), "PUT", "sys/policies/acl/apisix", { ...token, body: { policy: apisixText } })).status, 204);
       assert.equal((await vaultRequest(endpoint(), "PUT", "auth/approle/role/kes", { ...token, body: { token_policies: ["kes-kes"] } })).status, 204);
+    });
+
+    it("the read-only planner (policies/planner/local.hcl) reads what the stack manages and writes none of it", async () => {
+      await vaultCall(endpoint(), "PUT", "sys/policies/acl/planner", { ...asRoot(), body: { policy: readProvisionerFile(LOCAL_STACK, undefined, PLANNER_POLICY)!.text } });
+      const token = { token: (await vaultCall(endpoint(), "POST", "auth/token/create-orphan", { ...asRoot(), body: { policies: ["planner"], ttl: "10m" } })).auth.client_token };
+      const reads = applied.calls.filter((call) => call.phase === "read" && call.method === "GET");
+      const refusedReads = (await Promise.all(reads.map(async (call) => [call.path, (await vaultRequest(endpoint(), "GET", call.path, token)).status] as const)))
+        .filter(([, status]) => status !== 200);
+      assert.deepEqual(refusedReads, []);
+      assert.ok(reads.length >= 10, `only ${reads.length} reads`);
+      const writes = applied.calls.filter((call) => call.phase === "create").map((call) => call.path);
+      const allowedWrites = (await Promise.all(writes.map(async (writePath) => [writePath, (await vaultRequest(endpoint(), "PUT", writePath, { ...token, body: {} })).status] as const)))
+        .filter(([, status]) => status !== 403);
+      // Its one write is the provider's child token, which can carry only the planner's own policy.
+      assert.deepEqual(allowedWrites.map(([writePath]) => writePath), []);
+      const child = await vaultCall(endpoint(), "POST", "auth/token/create", { ...token, body: { policies: ["planner"], ttl: "5m" } });
+      assert.deepEqual([...child.auth.policies].sort(), ["default", "planner"]);
+      assert.equal((await vaultRequest(endpoint(), "POST", "auth/token/create", { ...token, body: { policies: ["provisioner"], ttl: "5m" } })).status, 400);
     });
 
     it("was the provisioner's child token in every audited call, never root", () => {
