@@ -28,6 +28,27 @@ const REPORT_ORDER: Capability[] = ["sudo", "read", "list", "update", "delete", 
 /** Operations whose request body Vault checks against the parameter rules. */
 const PARAMETER_CHECKED: Capability[] = ["read", "update", "create", "patch", "recover"];
 
+/**
+ * Vault's root-protected paths: the system backend's and the token store's PathsSpecial.Root
+ * (vault/logical_system.go, vault/token_store.go), with their mount prefix, plus the token store's
+ * endpoints that check sudo in their handler (the live ACL suite found `auth/token/revoke-orphan`). A
+ * request to one needs `sudo` on the rule that allows it, whatever the operation. A trailing "*" makes a prefix.
+ */
+export const ROOT_PROTECTED_PATHS = [
+  ...["auth/*", "remount", "audit", "audit/*", "raw", "raw/*", "rotate", "config/cors", "config/auditing/*", "config/ui/headers/*",
+    "plugins/catalog/*", "plugins/runtimes/catalog/*", "revoke-prefix/*", "revoke-force/*", "leases/revoke-prefix/*", "leases/revoke-force/*",
+    "leases/lookup/*", "storage/raft/snapshot-auto/config/*", "leases", "internal/inspect/*", "seal", "step-down",
+    "replication/primary/secondary-token", "replication/performance/primary/secondary-token", "replication/dr/primary/secondary-token",
+    "replication/reindex", "replication/dr/reindex", "replication/performance/reindex"].map((path) => `sys/${path}`),
+  ...["revoke-orphan", "revoke-orphan/*", "accessors*"].map((path) => `auth/token/${path}`),
+];
+
+/** True when Vault wants `sudo` for any request to this path. */
+export function isRootProtected(path: string): boolean {
+  const trimmed = path.replace(/^\/+/, "");
+  return ROOT_PROTECTED_PATHS.some((protectedPath) => (protectedPath.endsWith("*") ? trimmed.startsWith(protectedPath.slice(0, -1)) : trimmed === protectedPath));
+}
+
 interface WildcardCandidate {
   firstWildcard: number;
   wildcards: number;
@@ -57,11 +78,15 @@ export class Acl {
     }
   }
 
-  /** Would Vault allow this capability on this path? `request` adds the parameter and wrapping checks. */
+  /**
+   * Would Vault allow this capability on this path? A root-protected path also needs `sudo`; `request`
+   * adds the parameter and wrapping checks.
+   */
   allows(capability: Capability, path: string, request: AclRequest = {}): boolean {
     if (capability === "deny") return false;
     const permissions = this.lookup(path, capability === "list");
     if (permissions === undefined || !permissions.capabilities.has(capability)) return false;
+    if (isRootProtected(path) && !permissions.capabilities.has("sudo")) return false;
     if (!wrappingAllowed(permissions, request.wrapTtlSeconds)) return false;
     if (!PARAMETER_CHECKED.includes(capability)) return true;
     return parametersAllowed(permissions, request.data ?? {});

@@ -1,4 +1,4 @@
-export { Acl, AclRequest, globMatch, Permissions } from "./acl";
+export { Acl, AclRequest, globMatch, isRootProtected, Permissions, ROOT_PROTECTED_PATHS } from "./acl";
 export { parseVaultDuration, isVaultDuration } from "../lib/vaultDuration";
 export { HclSyntaxError, parseHcl } from "./hcl";
 export { CAPABILITIES, Capability, parsePolicy, PathRule, Policy, PolicyError } from "./policy";

@@ -124,6 +124,24 @@ describe("acl: Vault's decision", () => {
   }
 });
 
+describe("acl: root-protected paths need sudo", () => {
+  const without = new Acl([parsePolicy('path "sys/*" { capabilities = ["create", "read", "update", "delete", "list"] }\npath "auth/token/*" { capabilities = ["create", "read", "update", "list"] }\npath "kv/*" { capabilities = ["update"] }')]);
+  const withSudo = new Acl([parsePolicy('path "sys/*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }\npath "auth/token/*" { capabilities = ["create", "read", "update", "list", "sudo"] }')]);
+
+  for (const [capability, path] of [["update", "sys/audit/file"], ["read", "sys/audit"], ["update", "sys/auth/approle"], ["update", "sys/remount"], ["read", "sys/leases/lookup/x"], ["update", "sys/rotate"], ["update", "sys/seal"], ["update", "auth/token/revoke-orphan/x"], ["update", "auth/token/revoke-orphan"], ["list", "auth/token/accessors"]] as const) {
+    it(`${capability} ${path}: denied without sudo, allowed with it`, () => {
+      assert.equal(without.allows(capability, path), false);
+      assert.equal(withSudo.allows(capability, path), true);
+    });
+  }
+
+  it("leaves other paths alone: sys/mounts, sys/policies/acl, sys/auth itself, a KV path", () => {
+    for (const [capability, path] of [["update", "sys/mounts/kv"], ["update", "sys/policies/acl/app"], ["read", "sys/auth"], ["update", "kv/app"], ["update", "auth/token/create"]] as const) {
+      assert.equal(without.allows(capability, path), true, `${capability} ${path}`);
+    }
+  });
+});
+
 describe("acl: capabilities()", () => {
   const acl = new Acl([parsePolicy(pathBlock("secret/*", capabilitiesLine("read", "list", "update")) + pathBlock("secret/locked", capabilitiesLine("deny")), "a.hcl")]);
   it("lists the winning rule's capabilities in Vault's order", () => assert.deepEqual(acl.capabilities("secret/x"), ["read", "list", "update"]));

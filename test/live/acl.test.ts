@@ -4,7 +4,7 @@
  * `sys/capabilities` path by path; parameter rules compared with real writes. Agreement must be total.
  */
 import { strict as assert } from "assert";
-import { Acl, parsePolicy, Policy } from "../../acl";
+import { Acl, Capability, parsePolicy, Policy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
 import { availablePolicies, readPolicyFile, renderPolicyText } from "../../config/policyFiles";
 import { runProgram } from "../../offline/runtime";
@@ -160,6 +160,32 @@ describe("live: the ACL evaluator agrees with a real Vault", function () {
     });
     console.log(`      parameter differential: ${cases.length} cases, ${disagreements.length} mismatches`);
     assert.equal(disagreements.length, 0, `${disagreements.length} of ${cases.length} cases disagree:\n${disagreements.slice(0, 8).join("\n")}`);
+  });
+
+  it("agrees on which paths need sudo: real requests with and without it", async function () {
+    this.timeout(60_000);
+    const grants = (sudo: boolean) => ["sys/*", "auth/token/*"].map((path) =>
+      `path "${path}" { capabilities = ["create", "read", "update", "delete", "list"${sudo ? ', "sudo"' : ""}] }`).join("\n");
+    // Each probe: the request, and the capability Vault checks for it. Side effects are harmless on this dev server.
+    const probes: Array<[string, string, Capability, Record<string, unknown>?]> = [
+      ["GET", "sys/audit", "read"], ["PUT", "sys/audit/probe", "update", { type: "file", options: { file_path: "discard" } }],
+      ["GET", "sys/auth", "read"], ["POST", "sys/auth/probe-approle", "update", { type: "approle" }], ["GET", "sys/config/cors", "read"],
+      ["GET", "sys/leases/lookup/probe", "read"], ["PUT", "sys/leases/lookup", "update", { lease_id: "x" }], ["GET", "sys/config/auditing/request-headers", "read"],
+      ["POST", "sys/mounts/probe-kv", "update", { type: "kv" }], ["GET", "sys/policies/acl", "list"], ["PUT", "sys/rotate", "update"],
+      ["PUT", "auth/token/revoke-orphan", "update", { token: "x" }], ["LIST", "auth/token/accessors", "list"], ["PUT", "auth/token/create", "update", { ttl: "1m" }],
+      ["PUT", "auth/token/create-orphan", "update", { ttl: "1m" }],
+      ["GET", "sys/plugins/catalog/secret/kv", "read"], ["GET", "sys/internal/counters/activity", "read"],
+    ];
+    const disagreements: string[] = [];
+    for (const sudo of [false, true]) {
+      const token = await tokenFor([grants(sudo)], false);
+      const acl = new Acl([parsePolicy(grants(sudo))]);
+      for (const [method, path, capability, body] of probes) {
+        const status = (await vaultRequest(vault.endpoint, method, path, { token, body })).status;
+        if ((status !== 403) !== acl.allows(capability, path)) disagreements.push(`${sudo ? "with" : "without"} sudo: ${method} ${path} -> ${status}, ours ${acl.allows(capability, path) ? "allowed" : "denied"}`);
+      }
+    }
+    assert.deepEqual(disagreements, []);
   });
 
   it("accepts exactly the policy files the project's parser accepts", async () => {
