@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { cidr, dnsLabel, duration, mountPath, unlimitedOrCount } from "./primitives";
 
+/** A SecretID's lifetime unless the consumer sets one: 30 days, renewed by `pulumi up --refresh` (see the README). */
+export const APPROLE_SECRET_ID_TTL_DEFAULT = "720h";
+
 /** How a consumer authenticates to Vault: exactly one of these per consumer. */
 export const BINDING_KINDS = ["approle", "kubernetes", "token"] as const;
 export type BindingKind = (typeof BINDING_KINDS)[number];
@@ -32,7 +35,9 @@ const approleSchema = z.strictObject({
   tokenMaxTtl: duration.optional(),
   tokenNumUses: unlimitedOrCount.default(0),
   secretIdNumUses: unlimitedOrCount.default(0),
-  secretIdTtl: duration.optional(),
+  /** A SecretID expires by default, so a leaked one does not work forever ("0" would make it unlimited; the guardrails refuse that). */
+  secretIdTtl: duration.default(APPROLE_SECRET_ID_TTL_DEFAULT),
+  /** Networks the SecretID and the tokens it logs in to are bound to. */
   cidrs: z.array(cidr).default([]),
 });
 

@@ -38,6 +38,8 @@ export interface StackRule {
 
 
 const OPEN = ["0.0.0.0/0", "::/0"];
+/** The longest a SecretID may live. */
+const SECRET_ID_TTL_LIMIT_SECONDS = { production: 30 * 86400, other: 90 * 86400 };
 const DATA_SERVICES = /^(dynamodb|kms|secretsmanager):/i;
 const isTrue = (value: unknown) => value === true || value === "true";
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== "" && value !== 0;
@@ -180,10 +182,14 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
-    name: "approle-secret-id-bounded-in-prod", types: [VAULT_TYPES.approleRole],
-    description: "In production a SecretID must expire or run out of uses, so a leaked one does not work forever.",
-    check: (r, context) => (context.stack.startsWith("prod") && !isSet(r.props.secretIdNumUses) && !isSet(r.props.secretIdTtl)
-      ? "set secretIdTtl or secretIdNumUses for production stacks" : undefined),
+    name: "approle-secret-id-bounded", types: [VAULT_TYPES.approleRole],
+    description: "A SecretID expires (within 90 days; 30 in production), so a leaked one does not work forever.",
+    check: (r, context) => {
+      const limit = context.stack.startsWith("prod") ? SECRET_ID_TTL_LIMIT_SECONDS.production : SECRET_ID_TTL_LIMIT_SECONDS.other;
+      const ttl = Number(r.props.secretIdTtl ?? 0);
+      if (!(ttl > 0)) return "set secretIdTtl: a SecretID without one never expires";
+      return ttl > limit ? `secretIdTtl ${ttl} s is longer than ${limit / 86400} days${context.stack.startsWith("prod") ? " (production)" : ""}` : undefined;
+    },
   },
   {
     name: "auth-role-tokens-bounded", types: [VAULT_TYPES.approleRole, VAULT_TYPES.kubernetesRole],

@@ -51,9 +51,9 @@ const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
     resource(VAULT_TYPES.policy, { name: "app", policy: 'path "kv/app/*" { capabilities = ["read"] }' }, { providerName: "vault" }),
     resource(VAULT_TYPES.policy, { name: "app", policy: 'path "kv/app/*" { capabilities = ["read", "sudo"] }' }, { providerName: "vault" }),
   ],
-  "approle-secret-id-bounded-in-prod": [
-    resource(VAULT_TYPES.approleRole, { secretIdTtl: 86400 }, { providerName: "vault" }),
-    resource(VAULT_TYPES.approleRole, { secretIdNumUses: 0 }, { providerName: "vault" }),
+  "approle-secret-id-bounded": [
+    resource(VAULT_TYPES.approleRole, { secretIdTtl: 30 * 86400 }, { providerName: "vault" }),
+    resource(VAULT_TYPES.approleRole, { secretIdTtl: 31 * 86400 }, { providerName: "vault" }),
     "prod",
   ],
   "auth-role-tokens-bounded": [resource(VAULT_TYPES.kubernetesRole, { tokenPeriod: 3600 }, { providerName: "vault" }), resource(VAULT_TYPES.kubernetesRole, {}, { providerName: "vault" })],
@@ -112,10 +112,25 @@ describe("guardrails: the whole pack on the mocked stacks", () => {
     const config = devWithVault();
     config["vault-platform:cluster"].allowedCidrs = ["0.0.0.0/0"];
     config["vault-platform:cluster"].allowAnyCidr = true;
+    (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "kes")!.approle.secretIdTtl = "0";
     const violations = evaluate(guardedResources(await runProgram(encodeConfig(config))), { stack: "prod" });
     assert.deepEqual(violations, [
       "no-open-ingress: vault-firewall-lb-api-0-0-0-0-0: ingress from 0.0.0.0/0 is not allowed",
-      "approle-secret-id-bounded-in-prod: vault-config-approle-kes: set secretIdTtl or secretIdNumUses for production stacks",
+      "approle-secret-id-bounded: vault-config-approle-kes: set secretIdTtl: a SecretID without one never expires",
     ]);
+  });
+
+  it("bounds SecretIDs on every stack: the 30-day default passes, 91 days fails in dev, 31 days in prod", async () => {
+    const withTtl = async (ttl: string | undefined, stack: string) => {
+      const config = devWithVault();
+      const kes = (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "kes")!;
+      if (ttl === undefined) delete kes.approle.secretIdTtl;
+      else kes.approle.secretIdTtl = ttl;
+      return evaluate(guardedResources(await runProgram(encodeConfig(config))), { stack }).filter((violation) => violation.startsWith("approle-secret-id-bounded"));
+    };
+    assert.deepEqual(await withTtl(undefined, "prod"), []);
+    assert.deepEqual(await withTtl("2160h", "dev"), []);
+    assert.match((await withTtl("2184h", "dev")).join(), /secretIdTtl 7862400 s is longer than 90 days$/);
+    assert.match((await withTtl("744h", "prod")).join(), /secretIdTtl 2678400 s is longer than 30 days \(production\)$/);
   });
 });
