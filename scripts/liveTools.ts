@@ -108,12 +108,29 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/**
+ * Binaries only a user can bring: their Go modules cannot be fetched here (the module proxy answers 403,
+ * see the README's "The Pulumi CLI and the Vault provider"), so nothing builds them and no suite needs them.
+ */
+const USER_ONLY_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-vault"];
+
+/** `name=/path` for each user-only binary on PATH, or why there is none. */
+export function userOnlyTools(): Array<{ name: string; path?: string }> {
+  return USER_ONLY_TOOLS.map((name) => ({ name, path: findOnPath(name) }));
+}
+
 if (require.main === module) {
   try {
     const tools = resolveTools(process.argv.slice(2).length > 0 ? process.argv.slice(2) : undefined, (line) => console.error(line));
     for (const tool of Object.values(tools)) {
       console.error(`${tool.name}: ${tool.origin}${tool.buildSeconds === undefined ? "" : `, built in ${tool.buildSeconds.toFixed(0)} s`}`);
       console.log(`${tool.name}=${tool.path}`);
+    }
+    if (process.argv.slice(2).length === 0) {
+      for (const tool of userOnlyTools()) {
+        if (tool.path) console.log(`${tool.name}=${tool.path}`);
+        else console.error(`${tool.name}: not on PATH, and not buildable here (the Go module proxy answers 403 for its module); npm start uses the stand-in`);
+      }
     }
   } catch (error) {
     console.error(`live:tools: ${error instanceof Error ? error.message : error}`);
