@@ -5,6 +5,7 @@
  * certificates, tokens) are placeholders made up here.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ParseOptions, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
@@ -64,8 +65,8 @@ MockMonitor.prototype.registerResourceOutputs = function (this: MockMonitor, req
   if (String(req.getUrn()).includes("::pulumi:pulumi:Stack::")) stackOutputsRegistered();
 };
 
-/** Plausible values for what AWS, TLS, Vault and Kubernetes compute on create. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+/** Plausible values for what AWS, TLS, Vault and Kubernetes compute on create (what the mock runtime answers). */
+export function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
   switch (type) {
     case AWS_TYPES.table: return { name: `${name}-abc123`, arn: arn("dynamodb") };
@@ -74,6 +75,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     case AWS_TYPES.loadBalancer: return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
     case AWS_TYPES.launchTemplate: return { latestVersion: 1 };
     case AWS_TYPES.autoScalingGroup: return { name: `${name}-abc123` };
+    // Secrets Manager's version IDs are UUIDs; this one follows the secret string, as a new version would.
+    case AWS_TYPES.secretVersion: return { versionId: uuidOf(JSON.stringify(inputs.secretString)) };
     case TLS_TYPES.privateKey: return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
     case TLS_TYPES.selfSignedCert:
     case TLS_TYPES.locallySignedCert: return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
@@ -89,6 +92,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
 /** What a resource really computed, when the caller knows it (the local stack's applied state); else placeholders. */
 export type KnownState = (type: string, name: string) => Record<string, any> | undefined;
 let knownState: KnownState = () => undefined;
+
+function uuidOf(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
 
 export const MOCKS: pulumi.runtime.Mocks = {
   newResource: (args) => {

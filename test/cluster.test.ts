@@ -4,9 +4,10 @@ import { AWS_TYPES, TLS_TYPES } from "../components/resourceTypes";
 import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from "../components/cluster/loadBalancer";
 import { carveSubnets } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
+import { renderCloudConfig } from "../components/cluster/userData";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
 import { renderedVaultConfig } from "../scripts/planReport";
-import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
+import { computedState, ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
 import { encodeConfig, stackConfig } from "../config";
 import { ofType, onlyOfType } from "./programRun";
 import { decodeConfig } from "./fixtures";
@@ -153,6 +154,18 @@ for (const [stack, expected] of [
       const parsed = parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl");
       assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
       assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+    });
+
+    it("pins the TLS bundle's version in the user-data, so a renewed certificate is a new launch template the instance refresh rolls out", () => {
+      const version = onlyOfType(run, AWS_TYPES.secretVersion);
+      const versionId = computedState(version.type, version.name, version.inputs).versionId;
+      const userData = Buffer.from(onlyOfType(run, AWS_TYPES.launchTemplate).inputs.userData, "base64").toString("utf8");
+      assert.match(userData, new RegExp(`--version-id '${versionId}'`));
+      const params = { region: "eu-west-1", tableName: "t", kmsKeyId: "k", tlsSecretArn: "arn:s", vaultVersion: "1.21.1", auditLogPath: "/var/log/vault/audit.log" };
+      assert.notEqual(renderCloudConfig({ ...params, tlsSecretVersionId: "v1" }), renderCloudConfig({ ...params, tlsSecretVersionId: "v2" }));
+      const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
+      assert.equal(group.instanceRefresh.strategy, "Rolling");
+      assert.ok(group.launchTemplate.version !== undefined, "the group follows the template's latest version");
     });
 
     it("exports the address, CA, key, table, group and the worst-case failover time", () => {

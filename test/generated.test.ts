@@ -11,6 +11,7 @@ const params = {
   tableName: "vault-storage-table-abc123",
   kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/0b1c",
   tlsSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vault-tls-AbCd",
+  tlsSecretVersionId: "0f6a3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b",
   vaultVersion: "1.20.4",
   auditLogPath: "/var/log/vault/audit.log",
 };

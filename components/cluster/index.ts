@@ -72,7 +72,7 @@ export class VaultCluster extends pulumi.ComponentResource {
       vaultVersion: cluster.vaultVersion, subnetIds: network.privateSubnetIds, securityGroupId: firewall.nodeGroupId,
       role: identity.role, instanceProfileArn: identity.instanceProfileArn, targetGroupArn: loadBalancer.targetGroupArn,
       table: { name: storage.tableName, arn: storage.tableArn }, sealKeyArn: sealKey.keyArn,
-      tlsSecretArn: certificates.secretArn, auditLogPath: args.auditLogPath, rootVolumeSizeGb: cluster.rootVolumeSizeGb,
+      tlsSecretArn: certificates.secretArn, tlsSecretVersionId: certificates.secretVersionId, auditLogPath: args.auditLogPath, rootVolumeSizeGb: cluster.rootVolumeSizeGb,
     }, child);
 
     this.loadBalancerDnsName = loadBalancer.dnsName;

@@ -31,6 +31,8 @@ export interface VaultNodesArgs extends ClusterComponentArgs {
   sealKeyArn: pulumi.Input<string>;
   /** Secrets Manager secret with the TLS bundle. */
   tlsSecretArn: pulumi.Input<string>;
+  /** The bundle version the nodes read; a new one rolls the nodes (see BootstrapParams). */
+  tlsSecretVersionId: pulumi.Input<string>;
   /** Where the file audit device writes (for log rotation). */
   auditLogPath: string;
   /** Root volume size in GiB. */
@@ -76,9 +78,9 @@ export class VaultNodes extends pulumi.ComponentResource {
     }, child);
 
     const userData = pulumi
-      .all([args.table.name, args.sealKeyArn, args.tlsSecretArn])
-      .apply(([tableName, kmsKeyId, tlsSecretArn]) => renderCloudConfig({
-        region: args.region, tableName, kmsKeyId, tlsSecretArn, vaultVersion: args.vaultVersion, auditLogPath: args.auditLogPath,
+      .all([args.table.name, args.sealKeyArn, args.tlsSecretArn, args.tlsSecretVersionId])
+      .apply(([tableName, kmsKeyId, tlsSecretArn, tlsSecretVersionId]) => renderCloudConfig({
+        region: args.region, tableName, kmsKeyId, tlsSecretArn, tlsSecretVersionId, vaultVersion: args.vaultVersion, auditLogPath: args.auditLogPath,
       }));
 
     const template = new aws.ec2.LaunchTemplate(`${name}-template`, {

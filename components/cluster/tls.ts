@@ -24,6 +24,8 @@ const EARLY_RENEWAL_HOURS = 30 * 24;
 export class VaultTls extends pulumi.ComponentResource {
   readonly caCertificate: pulumi.Output<string>;
   readonly secretArn: pulumi.Output<string>;
+  /** The bundle's current version: changes whenever the certificate is renewed. */
+  readonly secretVersionId: pulumi.Output<string>;
 
   constructor(name: string, args: VaultTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("cluster", "VaultTls", name, opts));
@@ -58,7 +60,7 @@ export class VaultTls extends pulumi.ComponentResource {
       description: `Vault server TLS bundle (${args.namePrefix})`,
       recoveryWindowInDays: 7,
     }, awsChild);
-    new aws.secretsmanager.SecretVersion(`${name}-bundle`, {
+    const version = new aws.secretsmanager.SecretVersion(`${name}-bundle`, {
       secretId: secret.id,
       secretString: pulumi.secret(
         pulumi.all([server.certPem, serverKey.privateKeyPem, ca.certPem]).apply(([certificate, privateKey, caCertificate]) =>
@@ -68,6 +70,7 @@ export class VaultTls extends pulumi.ComponentResource {
 
     this.caCertificate = ca.certPem;
     this.secretArn = secret.arn;
-    this.registerOutputs({ caCertificate: this.caCertificate, secretArn: this.secretArn });
+    this.secretVersionId = version.versionId;
+    this.registerOutputs({ caCertificate: this.caCertificate, secretArn: this.secretArn, secretVersionId: this.secretVersionId });
   }
 }

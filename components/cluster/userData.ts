@@ -58,6 +58,12 @@ export interface BootstrapParams {
   region: string;
   /** Secrets Manager secret holding { certificate, privateKey, caCertificate }. */
   tlsSecretArn: string;
+  /**
+   * The secret version this launch template's nodes read. A renewed certificate is a new version, so
+   * the user-data changes, a new launch template version follows, and the instance refresh rolls it
+   * onto the nodes one at a time; a node never reads a bundle it was not launched for.
+   */
+  tlsSecretVersionId: string;
 }
 
 /**
@@ -104,7 +110,7 @@ node_ip=$(retry 'instance metadata (local-ipv4)' \\
 # The private key never travels in user-data: it is read from Secrets Manager with the instance role.
 tls_bundle=$(retry 'Secrets Manager (${params.tlsSecretArn})' \\
   aws secretsmanager get-secret-value --region '${params.region}' \\
-  --secret-id '${params.tlsSecretArn}' --query SecretString --output text)
+  --secret-id '${params.tlsSecretArn}' --version-id '${params.tlsSecretVersionId}' --query SecretString --output text)
 install -d -m 0750 -o vault -g vault '${VAULT_TLS_DIR}'
 umask 027
 jq -r '.certificate, .caCertificate' <<<"$tls_bundle" > '${VAULT_TLS_DIR}/vault.crt'

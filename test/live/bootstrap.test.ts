@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { parseHcl } from "../../acl/hcl";
 import { NODE_IP_PLACEHOLDER } from "../../components/cluster/userData";
 import { nodeCloudConfig } from "../../scripts/planReport";
-import { runProgram, unwrapSecret } from "../../offline/runtime";
+import { computedState, runProgram, unwrapSecret } from "../../offline/runtime";
 import { stackConfig } from "../../config";
 import { onlyOfType } from "../programRun";
 import { BootstrapCase, BootstrapResult, NodeFile, runBootstrap } from "./bootstrapSandbox";
@@ -69,13 +69,16 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     // The script must ask for exactly the secret the node role may read, in the stack's region.
     const nodePolicy = JSON.parse(onlyOfType(stack, AWS_TYPES.rolePolicy).inputs.policy);
     tlsSecretArn = nodePolicy.Statement.find((statement: any) => statement.Sid === "VaultTlsBundle").Resource;
+    // The version the program registered: the one each node of this launch template reads.
+    const secretVersion = onlyOfType(stack, AWS_TYPES.secretVersion);
+    const versionId = computedState(secretVersion.type, secretVersion.name, secretVersion.inputs).versionId;
     node = {
       netns,
       files: [script, template],
       command,
       env: RETRY_ENV,
       expectedAwsArgs: ["secretsmanager", "get-secret-value", "--region", stackConfig(STACK)["aws:region"], "--secret-id", tlsSecretArn,
-        "--query", "SecretString", "--output", "text"],
+        "--version-id", versionId, "--query", "SecretString", "--output", "text"],
       inspect: [TLS_DIR, CERT, KEY, ANCHOR, CONFIG, LOG_DIR],
     };
 
