@@ -3,7 +3,7 @@ import { parseHcl } from "../acl/hcl";
 import { AWS_TYPES, TLS_TYPES } from "../components/resourceTypes";
 import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from "../components/cluster/loadBalancer";
 import { carveSubnets } from "../components/cluster/network";
-import { amazonLinuxImageParameter, refreshMinHealthyPercentage } from "../components/cluster/nodes";
+import { amazonLinuxImageParameter, refreshCheckpoints } from "../components/cluster/nodes";
 import { renderCloudConfig } from "../components/cluster/userData";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
 import { renderedVaultConfig } from "../scripts/planReport";
@@ -62,10 +62,15 @@ for (const [stack, expected] of [
       }
     });
 
-    it("scopes every IAM statement of the nodes to one resource", () => {
+    it("scopes every IAM statement of the nodes to one resource (its own group's health by the group's tag)", () => {
       const document = JSON.parse(onlyOfType(run, AWS_TYPES.rolePolicy).inputs.policy);
       const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
-      assert.deepEqual(Object.keys(bySid).sort(), ["VaultSeal", "VaultStorage", "VaultTlsBundle"]);
+      assert.deepEqual(Object.keys(bySid).sort(), ["ReportOwnHealth", "VaultSeal", "VaultStorage", "VaultTlsBundle"]);
+      const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
+      assert.deepEqual(bySid.ReportOwnHealth.Action, ["autoscaling:SetInstanceHealth"]);
+      assert.deepEqual(bySid.ReportOwnHealth.Condition, { StringEquals: { "autoscaling:ResourceTag/Name": group.tags.find((tag: any) => tag.key === "Name").value } });
+      delete bySid.ReportOwnHealth;
+      document.Statement = Object.values(bySid);
       assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
       assert.deepEqual([...STORAGE_ACTIONS].sort(), ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
       assert.equal(bySid.VaultStorage.Resource, "arn:aws:dynamodb:eu-west-1:123456789012:vault-storage-table");
@@ -165,6 +170,12 @@ for (const [stack, expected] of [
       assert.notEqual(renderCloudConfig({ ...params, tlsSecretVersionId: "v1" }), renderCloudConfig({ ...params, tlsSecretVersionId: "v2" }));
       const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
       assert.equal(group.instanceRefresh.strategy, "Rolling");
+      // Every healthy node stays in service until its replacement is up; a failing new node rolls the refresh back.
+      assert.deepEqual(
+        { min: group.instanceRefresh.preferences.minHealthyPercentage, max: group.instanceRefresh.preferences.maxHealthyPercentage, rollback: group.instanceRefresh.preferences.autoRollback },
+        { min: 100, max: 200, rollback: true },
+      );
+      assert.equal(group.instanceRefresh.preferences.checkpointPercentages.at(-1), 100);
       assert.ok(group.launchTemplate.version !== undefined, "the group follows the template's latest version");
     });
 
@@ -210,10 +221,10 @@ describe("cluster: pure helpers", () => {
     assert.match(amazonLinuxImageParameter("t3.small"), /x86_64$/);
   });
 
-  it("refreshes one node at a time", () => {
-    assert.equal(refreshMinHealthyPercentage(2), 50);
-    assert.equal(refreshMinHealthyPercentage(3), 66);
-    assert.equal(refreshMinHealthyPercentage(5), 80);
+  it("refreshes one node at a time: a checkpoint after each replaced node", () => {
+    assert.deepEqual(refreshCheckpoints(2), [50, 100]);
+    assert.deepEqual(refreshCheckpoints(3), [34, 67, 100]);
+    assert.deepEqual(refreshCheckpoints(5), [20, 40, 60, 80, 100]);
   });
 });
 

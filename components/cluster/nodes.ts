@@ -39,14 +39,22 @@ export interface VaultNodesArgs extends ClusterComponentArgs {
   rootVolumeSizeGb: number;
 }
 
-/** The data-plane grants of a node, each scoped to the one resource it is for. */
-export function nodePolicyDocument(resources: { tableArn: string; sealKeyArn: string; tlsSecretArn: string }): string {
+/**
+ * The grants of a node, each scoped to the one resource it is for: the data plane, and reporting its own
+ * health to its Auto Scaling group (tagged Name=<nodeName>; the group's ARN is not known before the group,
+ * which needs this policy first), which a node that cannot start Vault does so it is replaced.
+ */
+export function nodePolicyDocument(resources: { tableArn: string; sealKeyArn: string; tlsSecretArn: string; nodeName: string }): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       { Sid: "VaultStorage", Effect: "Allow", Action: STORAGE_ACTIONS, Resource: resources.tableArn },
       { Sid: "VaultSeal", Effect: "Allow", Action: SEAL_KEY_ACTIONS, Resource: resources.sealKeyArn },
       { Sid: "VaultTlsBundle", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: resources.tlsSecretArn },
+      {
+        Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: "*",
+        Condition: { StringEquals: { "autoscaling:ResourceTag/Name": resources.nodeName } },
+      },
     ],
   });
 }
@@ -58,9 +66,9 @@ export function amazonLinuxImageParameter(instanceType: string): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 }
 
-/** Keep all but one node in service during an instance refresh, so the cluster never loses its leader and standby together. */
-export function refreshMinHealthyPercentage(nodeCount: number): number {
-  return Math.floor((100 * (nodeCount - 1)) / nodeCount);
+/** Instance-refresh checkpoints after each replaced node (percentages of the group), the last one 100. */
+export function refreshCheckpoints(nodeCount: number): number[] {
+  return Array.from({ length: nodeCount }, (_, index) => Math.ceil((100 * (index + 1)) / nodeCount));
 }
 
 /** The Vault nodes: a hardened launch template and an Auto Scaling group across the zones. */
@@ -70,11 +78,12 @@ export class VaultNodes extends pulumi.ComponentResource {
   constructor(name: string, args: VaultNodesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("cluster", "VaultNodes", name, opts));
     const child = { parent: this, provider: args.provider };
+    const nodeName = `${args.namePrefix}-node`;
     const nodePolicy = new aws.iam.RolePolicy(`${name}-data-plane`, {
       role: args.role.name,
       policy: pulumi
         .all([args.table.arn, args.sealKeyArn, args.tlsSecretArn])
-        .apply(([tableArn, sealKeyArn, tlsSecretArn]) => nodePolicyDocument({ tableArn, sealKeyArn, tlsSecretArn })),
+        .apply(([tableArn, sealKeyArn, tlsSecretArn]) => nodePolicyDocument({ tableArn, sealKeyArn, tlsSecretArn, nodeName })),
     }, child);
 
     const userData = pulumi
@@ -97,7 +106,7 @@ export class VaultNodes extends pulumi.ComponentResource {
       }],
       monitoring: { enabled: true },
       userData: userData.apply((text) => Buffer.from(text).toString("base64")),
-      tagSpecifications: [{ resourceType: "instance", tags: { Name: `${args.namePrefix}-node` } }],
+      tagSpecifications: [{ resourceType: "instance", tags: { Name: nodeName } }],
       updateDefaultVersion: true,
     }, child);
 
@@ -114,11 +123,20 @@ export class VaultNodes extends pulumi.ComponentResource {
       // fails its EC2 status checks and is replaced.
       healthCheckType: "EC2",
       healthCheckGracePeriod: 300,
+      // A new node comes up before an old one goes (100% healthy kept, up to 200%), one at a time
+      // (a checkpoint after each); a new node that marks itself unhealthy fails the refresh, which rolls back.
       instanceRefresh: {
         strategy: "Rolling",
-        preferences: { minHealthyPercentage: refreshMinHealthyPercentage(args.nodeCount), instanceWarmup: "300" },
+        preferences: {
+          minHealthyPercentage: 100,
+          maxHealthyPercentage: 200,
+          instanceWarmup: "300",
+          checkpointPercentages: refreshCheckpoints(args.nodeCount),
+          checkpointDelay: "300",
+          autoRollback: true,
+        },
       },
-      tags: [{ key: "Name", value: `${args.namePrefix}-node`, propagateAtLaunch: true }],
+      tags: [{ key: "Name", value: nodeName, propagateAtLaunch: true }],
     }, { ...child, dependsOn: [nodePolicy] });
 
     this.autoScalingGroupName = group.name;

@@ -67,10 +67,11 @@ export interface BootstrapParams {
 }
 
 /**
- * The first-boot script: node IP through IMDSv2, TLS files from Secrets Manager, config, start.
- * Each remote call is retried with doubling sleeps (6 attempts, 5 s first: 155 s of sleeps at most)
- * because IMDS, the Secrets Manager endpoint and the role's credentials can lag the first seconds of
- * boot; a call that never answers stops the script with a message naming what was unreachable.
+ * The first-boot script: instance ID and node IP through IMDSv2, TLS files from Secrets Manager, config,
+ * start, and a check that vault.service came up. Each remote call is retried with doubling sleeps (6
+ * attempts, 5 s first: 155 s of sleeps at most) because IMDS, the Secrets Manager endpoint and the role's
+ * credentials can lag the first seconds of boot; when one never answers, or Vault never starts, the
+ * script says what failed and has the node replaced (give_up).
  */
 export function renderBootstrapScript(params: BootstrapParams): string {
   return `#!/usr/bin/env bash
@@ -81,8 +82,23 @@ set -euo pipefail
 # sets neither variable, so nodes get these defaults; only the live test overrides them, to run in seconds.
 readonly attempts=\${VAULT_BOOTSTRAP_ATTEMPTS:-6} first_delay=\${VAULT_BOOTSTRAP_RETRY_SECONDS:-5}
 
+# give_up WHY: this node cannot become a Vault server. With EC2 health checks it would otherwise stay
+# "healthy" for good, so it marks itself unhealthy and the Auto Scaling group replaces it; without its
+# instance ID (IMDS down) or when that call fails, it powers off, which fails the EC2 check instead.
+give_up() {
+  echo "vault-bootstrap: $1" >&2
+  if [[ -n \${instance_id:-} ]] && aws autoscaling set-instance-health --region '${params.region}' \\
+    --instance-id "$instance_id" --health-status Unhealthy --no-should-respect-grace-period; then
+    echo "vault-bootstrap: marked $instance_id unhealthy; the Auto Scaling group replaces it" >&2
+  else
+    echo "vault-bootstrap: could not mark this instance unhealthy; powering off" >&2
+    systemctl poweroff
+  fi
+  exit 1
+}
+
 # retry WHAT COMMAND...: prints the output of the first attempt of COMMAND that succeeds, sleeping
-# first_delay, then twice as long each time, in between; exits naming WHAT when every attempt failed.
+# first_delay, then twice as long each time, in between; gives up naming WHAT when every attempt failed.
 retry() {
   local what=$1 attempt delay=$first_delay output
   shift
@@ -92,8 +108,7 @@ retry() {
       return 0
     fi
     if ((attempt >= attempts)); then
-      echo "vault-bootstrap: $what unreachable after $attempts attempts" >&2
-      exit 1
+      give_up "$what unreachable after $attempts attempts"
     fi
     sleep "$delay"
     delay=$((delay * 2))
@@ -104,6 +119,8 @@ retry() {
 readonly imds=http://169.254.169.254/latest
 imds_token=$(retry 'instance metadata (IMDSv2 token)' \\
   curl -fsS --max-time 5 -X PUT "$imds/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
+instance_id=$(retry 'instance metadata (instance-id)' \\
+  curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/instance-id")
 node_ip=$(retry 'instance metadata (local-ipv4)' \\
   curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $imds_token" "$imds/meta-data/local-ipv4")
 
@@ -129,6 +146,9 @@ systemctl enable --now chronyd
 systemctl daemon-reload
 systemctl restart logrotate.timer
 systemctl enable --now vault
+# vault.service is Type=notify: "active" means Vault started and listens. One that keeps failing (a bad
+# config, KMS or DynamoDB out of reach for minutes) is given up on, so the node is replaced.
+retry 'vault.service active' systemctl is-active --quiet vault >/dev/null
 `;
 }
 

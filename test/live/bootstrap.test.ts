@@ -11,7 +11,7 @@ import { computedState, runProgram, unwrapSecret } from "../../offline/runtime";
 import { stackConfig } from "../../config";
 import { onlyOfType } from "../programRun";
 import { BootstrapCase, BootstrapResult, NodeFile, runBootstrap } from "./bootstrapSandbox";
-import { FakeImdsOptions, ImdsRequest, imdsRequests, startFakeImds } from "./fakeImds";
+import { FakeImdsOptions, ImdsRequest, imdsRequests, INSTANCE_ID, startFakeImds } from "./fakeImds";
 import { registerCleanup, run, runDirectory, stopProcess } from "./processes";
 import { AWS_TYPES } from "../../components/resourceTypes";
 
@@ -34,6 +34,11 @@ const LOG_DIR = "/var/log/vault";
 
 const TOKEN_PUT = (status: number): ImdsRequest => ({ method: "PUT", path: "/latest/api/token", status });
 const IP_GET = (status: number): ImdsRequest => ({ method: "GET", path: "/latest/meta-data/local-ipv4", status });
+const ID_GET = (status: number): ImdsRequest => ({ method: "GET", path: "/latest/meta-data/instance-id", status });
+/** What a node that gives up asks the Auto Scaling API, with the instance ID from IMDS. */
+const MARK_UNHEALTHY = (region: string) => ["autoscaling", "set-instance-health", "--region", region, "--instance-id", INSTANCE_ID,
+  "--health-status", "Unhealthy", "--no-should-respect-grace-period"];
+const STARTED = ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault", "is-active --quiet vault"];
 
 /** The script's sleeps before its n-th attempt at one call: the first delay, doubled each time. */
 function sleepMsBefore(attempt: number): number {
@@ -93,11 +98,12 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     name: string,
     imdsFailures: Pick<FakeImdsOptions, "failingTokenPuts" | "failingIpGets">,
     secretsManager: string | "down" = secretString,
+    vaultStarts = true,
   ): Promise<{ result: BootstrapResult; requests: ImdsRequest[] }> {
     const imdsOptions = { nodeIp: NODE_IP, requestLog: `${runDirectory()}/imds-${name}.jsonl`, ...imdsFailures };
     const imds = await startFakeImds(netns, imdsOptions);
     try {
-      const result = await runBootstrap({ ...node, name, secretsManager });
+      const result = await runBootstrap({ ...node, name, secretsManager, vaultStarts });
       return { result, requests: imdsRequests(imdsOptions) };
     } finally {
       await stopProcess(imds);
@@ -124,10 +130,10 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
       ({ result, requests } = await bootstrap("healthy", { failingTokenPuts: 0, failingIpGets: 0 }));
     });
 
-    it("succeeds, reading the node IP with one IMDSv2 token PUT and one authorised GET", () => {
+    it("succeeds, reading the instance ID and the node IP with one IMDSv2 token PUT and two authorised GETs", () => {
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(result.stderr, "");
-      assert.deepEqual(requests, [TOKEN_PUT(200), IP_GET(200)]);
+      assert.deepEqual(requests, [TOKEN_PUT(200), ID_GET(200), IP_GET(200)]);
     });
 
     it("asks Secrets Manager once, for the one secret the node role may read, in the stack's region", () => {
@@ -160,38 +166,48 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
       assert.equal(config.cluster_addr, `https://${NODE_IP}:8201`);
     });
 
-    it("starts chrony, reloads systemd, then enables vault, in that order", () => {
-      assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault"]);
+    it("starts chrony, reloads systemd, enables vault, then checks that vault.service is active, in that order", () => {
+      assert.deepEqual(result.systemctlCalls, STARTED);
     });
   });
 
-  it(`exits non-zero naming instance metadata when IMDS never answers, after ${ATTEMPTS} attempts`, async () => {
+  it(`exits non-zero naming instance metadata when IMDS never answers, after ${ATTEMPTS} attempts, and powers off (no instance ID to mark)`, async () => {
     const { result, requests } = await bootstrap("imds-down", { failingTokenPuts: Infinity, failingIpGets: 0 });
     assert.notEqual(result.exitCode, 0);
     assert.match(result.stderr, new RegExp(`^vault-bootstrap: instance metadata \\(IMDSv2 token\\) unreachable after ${ATTEMPTS} attempts$`, "m"));
+    assert.match(result.stderr, /^vault-bootstrap: could not mark this instance unhealthy; powering off$/m);
     assert.deepEqual(requests, Array(ATTEMPTS).fill(TOKEN_PUT(500)));
     assert.ok(result.elapsedMs >= sleepMsBefore(ATTEMPTS) && result.elapsedMs < GIVE_UP_BOUND_MS, `gave up after ${result.elapsedMs} ms`);
     assert.deepEqual(result.awsCalls, []);
-    assert.deepEqual(result.systemctlCalls, []);
+    assert.deepEqual(result.systemctlCalls, ["poweroff"]);
   });
 
   it(`exits non-zero naming Secrets Manager when it never answers, after ${ATTEMPTS} calls, writing no TLS file`, async () => {
     const { result, requests } = await bootstrap("secrets-manager-down", { failingTokenPuts: 0, failingIpGets: 0 }, "down");
     assert.notEqual(result.exitCode, 0);
     assert.ok(result.stderr.includes(`vault-bootstrap: Secrets Manager (${tlsSecretArn}) unreachable after ${ATTEMPTS} attempts\n`), result.stderr);
-    assert.deepEqual(result.awsCalls, Array(ATTEMPTS).fill(node.expectedAwsArgs));
-    assert.deepEqual(requests, [TOKEN_PUT(200), IP_GET(200)]);
+    assert.deepEqual(result.awsCalls, [...Array(ATTEMPTS).fill(node.expectedAwsArgs), MARK_UNHEALTHY(stackConfig(STACK)["aws:region"])]);
+    assert.match(result.stderr, new RegExp(`^vault-bootstrap: marked ${INSTANCE_ID} unhealthy; the Auto Scaling group replaces it$`, "m"));
+    assert.deepEqual(requests, [TOKEN_PUT(200), ID_GET(200), IP_GET(200)]);
     assert.ok(result.elapsedMs >= sleepMsBefore(ATTEMPTS) && result.elapsedMs < GIVE_UP_BOUND_MS, `gave up after ${result.elapsedMs} ms`);
     assert.deepEqual([...result.stats.keys()], [], "nothing is written before the bundle arrives");
-    assert.deepEqual(result.systemctlCalls, []);
+    assert.deepEqual(result.systemctlCalls, [], "marked unhealthy, so no power-off");
+  });
+
+  it(`marks the node unhealthy when vault.service never becomes active, after ${ATTEMPTS} checks`, async () => {
+    const { result } = await bootstrap("vault-never-starts", { failingTokenPuts: 0, failingIpGets: 0 }, secretString, false);
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, new RegExp(`^vault-bootstrap: vault.service active unreachable after ${ATTEMPTS} attempts$`, "m"));
+    assert.deepEqual(result.awsCalls, [node.expectedAwsArgs, MARK_UNHEALTHY(stackConfig(STACK)["aws:region"])]);
+    assert.deepEqual(result.systemctlCalls, [...STARTED.slice(0, -1), ...Array(ATTEMPTS).fill("is-active --quiet vault")]);
   });
 
   it("rides out an IMDS that fails the first 2 token PUTs and the first local-ipv4 GET", async () => {
     const { result, requests } = await bootstrap("imds-flaky", { failingTokenPuts: 2, failingIpGets: 1 });
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(requests, [TOKEN_PUT(500), TOKEN_PUT(500), TOKEN_PUT(200), IP_GET(500), IP_GET(200)]);
+    assert.deepEqual(requests, [TOKEN_PUT(500), TOKEN_PUT(500), TOKEN_PUT(200), ID_GET(200), IP_GET(500), IP_GET(200)]);
     assert.ok(result.elapsedMs >= sleepMsBefore(3) + sleepMsBefore(2), `succeeded after ${result.elapsedMs} ms`);
     assert.equal(parseHcl(result.read(CONFIG)!, "vault.hcl").api_addr, `https://${NODE_IP}:8200`);
-    assert.deepEqual(result.systemctlCalls, ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault"]);
+    assert.deepEqual(result.systemctlCalls, STARTED);
   });
 });

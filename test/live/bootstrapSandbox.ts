@@ -26,6 +26,8 @@ export interface BootstrapCase {
   expectedAwsArgs: string[];
   /** The SecretString the stub prints, or "down": every call fails as an unreachable endpoint does. */
   secretsManager: string | "down";
+  /** false: vault.service never becomes active (`systemctl is-active` fails, as for a Vault that keeps crashing). */
+  vaultStarts?: boolean;
   /** Paths to stat (and copy, when they are files) after the script ran. */
   inspect: string[];
 }
@@ -108,10 +110,12 @@ function writeStubs(dir: string, spec: BootstrapCase): void {
     aws: {
       record: `printf '%s\\n' "$@" | ${asJsonArray}`,
       act: `expected=$(printf '%s\\n' ${spec.expectedAwsArgs.map(quote).join(" ")} | ${asJsonArray})
+# Marking the instance unhealthy goes to the Auto Scaling API, which is up in every case here.
+case "$call" in '["autoscaling","set-instance-health",'*) exit 0 ;; esac
 if [ "$call" != "$expected" ]; then echo "stub aws: no answer for $call" >&2; exit 252; fi
 ${awsAnswer}`,
     },
-    systemctl: { record: `echo "$*"`, act: "" },
+    systemctl: { record: `echo "$*"`, act: spec.vaultStarts === false ? `if [ "$call" = "is-active --quiet vault" ]; then exit 3; fi` : "" },
     "update-ca-trust": { record: "ls -A /etc/pki/ca-trust/source/anchors | paste -sd, -", act: "" },
   };
   for (const [name, stub] of Object.entries(stubs)) {

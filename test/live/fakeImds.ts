@@ -28,6 +28,9 @@ export interface ImdsRequest {
 
 const TOKEN_PATH = "/latest/api/token";
 const LOCAL_IPV4_PATH = "/latest/meta-data/local-ipv4";
+const INSTANCE_ID_PATH = "/latest/meta-data/instance-id";
+/** The instance ID the fake answers on /latest/meta-data/instance-id. */
+export const INSTANCE_ID = "i-0123456789abcdef0";
 const READY_LINE = "fake-imds listening";
 
 /** Starts the fake in `netns` on 169.254.169.254:80 and waits (bounded) until it listens. */
@@ -57,6 +60,10 @@ function serve(options: FakeImdsOptions): void {
       const token = randomBytes(16).toString("hex");
       tokens.add(token);
       return { status: 200, body: token };
+    }
+    if (request.method === "GET" && request.url === INSTANCE_ID_PATH) {
+      if (!tokens.has(String(request.headers["x-aws-ec2-metadata-token"]))) return { status: 401, body: "" };
+      return { status: 200, body: INSTANCE_ID };
     }
     if (request.method === "GET" && request.url === LOCAL_IPV4_PATH) {
       if (!tokens.has(String(request.headers["x-aws-ec2-metadata-token"]))) return { status: 401, body: "" };
