@@ -79,6 +79,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   if (layer.audit.enabled) {
     add("sys/audit", ["read", "sudo"]);
     add("sys/audit/file", ["create", "update", "sudo"]);
+    if (layer.audit.socket) add("sys/audit/socket", ["create", "update", "sudo"]);
   }
   return rules;
 }

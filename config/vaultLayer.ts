@@ -149,6 +149,15 @@ export const auditSchema = z.strictObject({
   path: z.string().refine((path) => path === "stdout" || AUDIT_FILE.test(path), {
     error: 'must be a file in /var/log/vault/ named with letters, digits, ".", "_" and "-" (such as /var/log/vault/audit.log), or "stdout"',
   }).default("/var/log/vault/audit.log"),
+  /**
+   * A second device that sends every entry off the node to a collector (e.g. a syslog or log-shipper TCP
+   * input): the trail survives an instance replacement, and a full disk no longer leaves Vault with no
+   * working device (Vault refuses requests only when every device fails).
+   */
+  socket: z.strictObject({
+    address: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be "host:port" of the collector, e.g. logs.internal:5170' }),
+    socketType: z.enum(["tcp", "udp"], { error: 'must be "tcp" or "udp"' }).default("tcp"),
+  }).optional(),
 });
 
 export type VaultConfig = z.output<typeof vaultSchema>;

@@ -7,6 +7,8 @@ import { parsePolicy } from "../acl";
 import { cacheDirectory } from "../lib/cacheDirectory";
 import { KUBERNETES_TYPES, PROVIDER_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 import { consumerPolicy } from "../config/policyFiles";
+import { parseConfig } from "../config";
+import { provisionerRequirements } from "../access";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
 import { ofType, onlyOfType, valueOf } from "./programRun";
@@ -134,6 +136,19 @@ describe("vault layer: the dev declarations", () => {
     const audit = onlyOfType(run, VAULT_TYPES.audit).inputs;
     assert.equal(audit.type, "file");
     assert.deepEqual(audit.options, { file_path: "/var/log/vault/audit.log" });
+  });
+
+  it("adds a protected socket device to the collector the stack names, after the file device, which the provisioner may create", async () => {
+    const config = devWithVault();
+    config["vault-platform:audit"] = { socket: { address: "logs.internal:5170" } };
+    const withSocket = await runProgram(encodeConfig(config), "dev", { env: {} });
+    const [file, socket] = ofType(withSocket, VAULT_TYPES.audit);
+    assert.deepEqual({ type: socket.inputs.type, path: socket.inputs.path, options: socket.inputs.options, protect: socket.protect },
+      { type: "socket", path: "socket", options: { address: "logs.internal:5170", socket_type: "tcp" }, protect: true });
+    assert.ok(socket.dependencies.includes(file.urn));
+    const layer = parseConfig(encodeConfig(config), { env: {} }).vaultLayer;
+    assert.ok(provisionerRequirements(layer).some((statement) => statement.capability === "sudo" && statement.path === "sys/audit/socket"));
+    assert.equal(ofType(run, VAULT_TYPES.audit).length, 1, "no socket device unless the stack names a collector");
   });
 
   it("issues every token and SecretID only once the audit device exists (dependsOn), so none is issued unaudited", () => {

@@ -53,7 +53,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies }, child);
     const policyNames = Object.fromEntries(layer.consumers.map(({ consumer, policy }) => [consumer.name, policies.names[policy.name]]));
 
-    const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path }, child) : undefined;
+    const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path, socket: layer.audit.socket }, child) : undefined;
     const issueAfter = audit ? [audit.device] : [];
     const approle = layer.authPaths.approle !== undefined
       ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames, issueAfter }, child)

@@ -10,6 +10,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import * as util from "util";
 import { Acl, parsePolicy } from "../../acl";
@@ -23,7 +24,7 @@ import { AppliedVaultResources, applyVaultResources, MadeCall, RefusedChanges, V
 import { ProgramRun, Registration, runPlatform } from "../../offline/runtime";
 import { generatedTenants } from "../../scripts/generatedTenants";
 import { freeLoopbackPort } from "./devVault";
-import { registerCleanup, runDirectory } from "./processes";
+import { registerCleanup, runDirectory, waitFor } from "./processes";
 import { jsonRequest } from "../../local/jsonHttp";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 
@@ -615,6 +616,29 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       assert.deepEqual(vaultSteps(restarted), []);
       const self = await vaultCall(restarted.servers.vault.endpoint, "GET", "auth/token/lookup-self", { token: applied.tokens.apisix.token.reveal() });
       assert.deepEqual([...self.data.policies].sort(), ["apisix", "default"]);
+    });
+
+    // Last: the socket device is protected, so later starts would have to keep it.
+    it("with audit.socket, a second device sends every entry off the node to the collector, HMAC'd", async function () {
+      this.timeout(60_000);
+      const received: string[] = [];
+      const collector = net.createServer((socket) => socket.on("data", (chunk) => received.push(chunk.toString())));
+      await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+      try {
+        const address = `127.0.0.1:${(collector.address() as net.AddressInfo).port}`;
+        const withSocket = await start({ audit: { path: "stdout", socket: { address } } });
+        assert.deepEqual(vaultSteps(withSocket), ["create vault-config-audit-socket"]);
+        const { roleId, secretId } = withSocket.applied.approles.kes;
+        await vaultCall(endpoint(), "POST", "auth/approle/login", { body: { role_id: roleId, secret_id: secretId.reveal() } });
+        const entries = await waitFor("the collector to receive the login", async () => {
+          const lines = received.join("").split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+          return lines.some((entry) => entry.request?.path === "auth/approle/login") ? lines : undefined;
+        }, 10_000);
+        assert.ok(!received.join("").includes(secretId.reveal()), "the SecretID reached the collector in clear");
+        assert.ok(entries.length >= 2);
+      } finally {
+        await new Promise((resolve) => collector.close(resolve));
+      }
     });
   });
 });
