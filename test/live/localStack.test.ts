@@ -622,7 +622,11 @@ describe("live: the local stack (npm start), and the consumers using it", functi
     it("with audit.socket, a second device sends every entry off the node to the collector, HMAC'd", async function () {
       this.timeout(60_000);
       const received: string[] = [];
-      const collector = net.createServer((socket) => socket.on("data", (chunk) => received.push(chunk.toString())));
+      const connections = new Set<net.Socket>();
+      const collector = net.createServer((socket) => {
+        connections.add(socket);
+        socket.on("data", (chunk) => received.push(chunk.toString()));
+      });
       await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
       try {
         const address = `127.0.0.1:${(collector.address() as net.AddressInfo).port}`;
@@ -637,6 +641,8 @@ describe("live: the local stack (npm start), and the consumers using it", functi
         assert.ok(!received.join("").includes(secretId.reveal()), "the SecretID reached the collector in clear");
         assert.ok(entries.length >= 2);
       } finally {
+        // Vault keeps its connection open; close() waits for every connection to end.
+        for (const connection of connections) connection.destroy();
         await new Promise((resolve) => collector.close(resolve));
       }
     });
