@@ -112,6 +112,31 @@ const CASES: Case[] = [
   { title: "max_wrapping_ttl in seconds admits a shorter wrap", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = 300')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 120 }, allowed: true },
   { title: "merged wrapping bounds keep the shorter max", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = "10m"'), pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = "5m"')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 400 }, allowed: false },
   { title: "merged bounds that cross refuse everything", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = "10m"'), pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = "5m"')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 400 }, allowed: false },
+  // Cases the mutation run found unpinned (each decided the way the live differential suite shows Vault decides)
+  { title: "deny is not an allowed operation even on a denied path", policies: [pathBlock("secret/foo", capabilitiesLine("deny"))], capability: "deny", path: "secret/foo", allowed: false },
+  { title: "a prefix segment rule: its last literal is a prefix", policies: [pathBlock("a/+/ab*", capabilitiesLine("read"))], capability: "read", path: "a/x/abc", allowed: true },
+  { title: "a prefix segment rule also matches deeper paths", policies: [pathBlock("a/+/ab*", capabilitiesLine("read"))], capability: "read", path: "a/x/ab/c", allowed: true },
+  { title: "a prefix segment rule's literal must still start the segment", policies: [pathBlock("a/+/ab*", capabilitiesLine("read"))], capability: "read", path: "a/x/b", allowed: false },
+  { title: "a prefix segment rule needs all its segments", policies: [pathBlock("a/+/ab*", capabilitiesLine("read"))], capability: "read", path: "a/abc", allowed: false },
+  { title: "an exact segment rule's last literal is whole", policies: [pathBlock("a/+/ab", capabilitiesLine("read"))], capability: "read", path: "a/x/abc", allowed: false },
+  { title: "a non-last literal of a prefix segment rule is whole", policies: [pathBlock("a/b/+/c*", capabilitiesLine("read"))], capability: "read", path: "a/bb/x/c", allowed: false },
+  { title: "fewer + segments win at the same first wildcard", policies: [pathBlock("a/+/+", capabilitiesLine("update")), pathBlock("a/+/c", capabilitiesLine("read"))], capability: "update", path: "a/x/c", allowed: false },
+  { title: "fewer + segments win, in either order", policies: [pathBlock("a/+/c", capabilitiesLine("read")), pathBlock("a/+/+", capabilitiesLine("update"))], capability: "read", path: "a/x/c", allowed: true },
+  { title: "a rule without the trailing * wins at the same first wildcard", policies: [pathBlock("a/+/*", capabilitiesLine("update")), pathBlock("a/+/c", capabilitiesLine("read"))], capability: "update", path: "a/x/c", allowed: false },
+  { title: "the longer of two prefix segment rules wins", policies: [pathBlock("a/+/c*", capabilitiesLine("read")), pathBlock("a/+/cd*", capabilitiesLine("update"))], capability: "update", path: "a/x/cde", allowed: true },
+  { title: "the longer of two prefix segment rules wins, in either order", policies: [pathBlock("a/+/cd*", capabilitiesLine("update")), pathBlock("a/+/c*", capabilitiesLine("read"))], capability: "read", path: "a/x/cde", allowed: false },
+  { title: "a plain prefix rule with a later wildcard beats a segment rule", policies: [pathBlock("a/+/c/d", capabilitiesLine("read")), pathBlock("a/b/c/*", capabilitiesLine("update"))], capability: "read", path: "a/b/c/d", allowed: false },
+  { title: "merged allowed values: an empty list overrides, in either order", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = [] }'), pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { c: "green" } }, allowed: true },
+  { title: "merged allowed values are appended, in either order", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["blue"] }'), pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { c: "red" } }, allowed: true },
+  { title: "merged allowed values admit only the listed ones", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["blue"] }'), pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { c: "green" } }, allowed: false },
+  { title: "allowed parameters from one policy, none from the other: the one applies", policies: [pathBlock("secret/x", capabilitiesLine("update")), pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "c" = ["red"] }')], capability: "update", path: "secret/x", request: { data: { c: "green" } }, allowed: false },
+  { title: "merged wrapping bounds keep the shorter max, in either order", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = "5m"'), pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = "10m"')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 400 }, allowed: false },
+  { title: "merged wrapping bounds keep the shorter min", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = "5m"'), pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = "1m"')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 90 }, allowed: true },
+  { title: "merged wrapping bounds keep the shorter min, in either order", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = "1m"'), pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = "5m"')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 90 }, allowed: true },
+  { title: "max_wrapping_ttl refuses an unwrapped request", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = 300')], capability: "read", path: "secret/x", allowed: false },
+  { title: "a wrap of exactly max_wrapping_ttl is allowed", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  max_wrapping_ttl = 300')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 300 }, allowed: true },
+  { title: "equal min and max wrapping TTLs admit exactly that wrap", policies: [pathBlock("secret/x", capabilitiesLine("read") + '\n  min_wrapping_ttl = 300\n  max_wrapping_ttl = 300')], capability: "read", path: "secret/x", request: { wrapTtlSeconds: 300 }, allowed: true },
+  { title: "a root-protected path asked with a leading slash still needs sudo", policies: [pathBlock("sys/*", capabilitiesLine("update"))], capability: "update", path: "/sys/audit/file", allowed: false },
 ];
 
 describe("acl: Vault's decision", () => {
@@ -190,6 +215,53 @@ describe("acl: parsing", () => {
     assert.throws(() => parsePolicy(`${pathBlock("a", capabilitiesLine("read"))}\n${pathBlock("b", capabilitiesLine("reed"))}`, "x.hcl"), (error: PolicyError) => error.line === 6 && /x\.hcl:6: path "b": invalid capability "reed"/.test(error.message));
   });
   it("rejects +*", () => assert.throws(() => parsePolicy(pathBlock("a/+*", capabilitiesLine("read"))), /'\+\*' is forbidden/));
+
+  // What the mutation run found unpinned: where errors point, the legacy key, the parameter and wrapping checks.
+  const failure = (text: string): PolicyError => {
+    try {
+      parsePolicy(text, "f.hcl");
+    } catch (error) {
+      assert.ok(error instanceof PolicyError, String(error));
+      assert.equal(error.name, "PolicyError");
+      return error;
+    }
+    throw new Error("parsed");
+  };
+  it("reports an unclosed block at its line, not at a brace inside a comment or a string", () => {
+    const text = '# a comment with { and [\n// another {\npath "a" {\n  capabilities = ["read"]\n  comment = "a } and a \\" quote {"\n\npath "b" {\n  capabilities = ["read"]\n}\n';
+    assert.match(failure(text).message, /^f\.hcl:3: /);
+  });
+  it("points a bad capability at its own line inside a block", () => {
+    const error = failure('path "a" {\n  capabilities = [\n    "read",\n    "reed",\n  ]\n}\n');
+    assert.equal(error.line, 4);
+    assert.match(error.message, /^f\.hcl:4: path "a": invalid capability "reed" \(valid: create, /);
+  });
+  it("names an unknown key and an unknown top-level key", () => {
+    assert.match(failure('path "a" {\n  capabilities = ["read"]\n  capability = ["read"]\n}\n').message, /unknown key "capability" \(allowed: /);
+    assert.match(failure('paths "a" {\n  capabilities = ["read"]\n}\n').message, /^f\.hcl:1: unknown top-level key "paths"/);
+  });
+  it("reads the legacy policy key: deny replaces the capabilities, the others add to them", () => {
+    const [denied] = parsePolicy('path "a" {\n  capabilities = ["read"]\n  policy = "deny"\n}\n').rules;
+    assert.deepEqual(denied.capabilities, ["deny"]);
+    const [added] = parsePolicy('path "a" {\n  capabilities = ["delete"]\n  policy = "read"\n}\n').rules;
+    assert.deepEqual([...added.capabilities].sort(), ["delete", "list", "read"]);
+    assert.match(failure('path "a" {\n  policy = "admin"\n}\n').message, /^f\.hcl:2: path "a": invalid policy "admin" \(legacy values: /);
+  });
+  it("checks required_parameters and parameter maps", () => {
+    assert.match(failure('path "a" {\n  capabilities = ["create"]\n  required_parameters = ["own*"]\n}\n').message, /required_parameters must be names without wildcards/);
+    assert.match(failure('path "a" {\n  capabilities = ["create"]\n  required_parameters = [1]\n}\n').message, /required_parameters must be names without wildcards/);
+    assert.match(failure('path "a" {\n  capabilities = ["create"]\n  allowed_parameters = ["x"]\n}\n').message, /allowed_parameters must be a map of parameter name to list of values/);
+    assert.match(failure('path "a" {\n  capabilities = ["create"]\n  denied_parameters = { "x" = "y" }\n}\n').message, /denied_parameters: "x" must be a list of values/);
+    assert.deepEqual(parsePolicy('path "a" {\n  capabilities = ["create"]\n  required_parameters = ["owner"]\n}\n').rules[0].requiredParameters, ["owner"]);
+  });
+  it("accepts equal wrapping bounds and refuses a max below the min", () => {
+    assert.equal(parsePolicy('path "a" {\n  capabilities = ["read"]\n  min_wrapping_ttl = 60\n  max_wrapping_ttl = 60\n}\n').rules[0].maxWrappingTtl, 60);
+    assert.match(failure('path "a" {\n  capabilities = ["read"]\n  min_wrapping_ttl = 61\n  max_wrapping_ttl = 60\n}\n').message, /max_wrapping_ttl cannot be less than min_wrapping_ttl/);
+  });
+  it("names the whole file for an error without a line", () => {
+    assert.equal(new PolicyError("f.hcl", 0, "no such file").message, "f.hcl: no such file");
+    assert.equal(new PolicyError("f.hcl", 1, "x").message, "f.hcl:1: x");
+  });
   it("reads a * that is not last as a literal character, as Vault does", () => {
     const acl = new Acl([parsePolicy(pathBlock("a/*/b", capabilitiesLine("read")))]);
     assert.deepEqual(acl.capabilities("a/*/b"), ["read"]);
