@@ -147,6 +147,33 @@ describe("generated node files", () => {
     });
   });
 
+  it("writes exactly these files, with these owners and modes, and installs the pinned Vault with jq and chrony", () => {
+    const cloudConfig = yaml.load(renderCloudConfig(params).replace(/^#cloud-config\n/, "")) as {
+      package_update: boolean; packages: string[]; write_files: Array<{ path: string; content: string; permissions: string; owner: string }>; runcmd: string[][];
+    };
+    assert.equal(cloudConfig.package_update, true);
+    assert.deepEqual(cloudConfig.packages, [`vault-${params.vaultVersion}-1`, "jq", "chrony"]);
+    assert.deepEqual(cloudConfig.write_files.map(({ path, permissions, owner }) => `${path} ${permissions} ${owner}`), [
+      "/etc/yum.repos.d/hashicorp.repo 0644 root:root",
+      "/etc/vault.d/vault.hcl.template 0640 root:root",
+      "/etc/systemd/system/vault.service.d/10-vault-platform.conf 0644 root:root",
+      "/etc/logrotate.d/vault-audit 0644 root:root",
+      "/etc/systemd/system/logrotate.timer.d/10-hourly.conf 0644 root:root",
+      "/usr/local/sbin/vault-bootstrap 0750 root:root",
+    ]);
+    const content = (path: string) => cloudConfig.write_files.find((file) => file.path === path)!.content;
+    assert.equal(content("/etc/yum.repos.d/hashicorp.repo"), [
+      "[hashicorp]", "name=HashiCorp Stable - $basearch", "baseurl=https://rpm.releases.hashicorp.com/AmazonLinux/latest/$basearch/stable",
+      "enabled=1", "gpgcheck=1", "gpgkey=https://rpm.releases.hashicorp.com/gpg", "",
+    ].join("\n"));
+    assert.equal(content("/etc/vault.d/vault.hcl.template"), renderVaultConfig({ ...params, nodeAddress: NODE_IP_PLACEHOLDER }));
+    assert.equal(content("/etc/systemd/system/vault.service.d/10-vault-platform.conf"), renderServiceDropIn());
+    assert.equal(content("/etc/logrotate.d/vault-audit"), renderAuditLogrotate(params.auditLogPath));
+    assert.equal(content("/usr/local/sbin/vault-bootstrap"), renderBootstrapScript(params));
+    assert.deepEqual(cloudConfig.runcmd, [["/usr/local/sbin/vault-bootstrap"]]);
+    assert.match(renderVaultConfig({ ...params, nodeAddress: "10.0.0.1" }), /tls_cert_file\s+= "\/opt\/vault\/tls\/vault\.crt"/);
+  });
+
   describe("audit log rotation", () => {
     const rule = renderAuditLogrotate("/var/log/vault/audit.log");
 
