@@ -122,9 +122,12 @@ interface Mapping {
   replaceOn: string[] | "all";
   /**
    * The update calls (the provider's Update), when the stand-in models it: "create" for a resource whose
-   * update writes the same path as its create (the body then also zeroes inputs no longer set).
+   * update writes its create's body again, "changed" for one whose update sends only the changed fields
+   * (d.HasChange) plus `alwaysSent`; both also send the zero value of an input no longer set.
    */
-  update?: "create" | ((i: Inputs) => ApiCall[]);
+  update?: "create" | "changed" | ((i: Inputs) => ApiCall[]);
+  /** With update "changed": fields the provider's update sends whether or not they changed. */
+  alwaysSent?: string[];
   /** The delete calls (none when the provider's Delete makes no call). */
   remove: (i: Inputs, outputs: ResourceOutputs) => ApiCall[];
 }
@@ -327,9 +330,10 @@ export const MAPPINGS: Record<string, Mapping> = {
       Object.assign(outputs, { backend: trim(i.backend ?? "approle"), roleId: id });
       return undefined;
     },
-    // approleAuthBackendRoleUpdate writes the role again (changed fields); approleAuthBackendRoleDelete.
+    // approleAuthBackendRoleUpdate writes only the changed fields (local_secret_ids may not change after
+    // creation: Vault refuses it); a changed role_id is its own write. approleAuthBackendRoleDelete.
     replaceOn: ["roleName", "backend"],
-    update: "create",
+    update: "changed",
     remove: (i) => [{ method: "DELETE", path: `auth/${trim(i.backend ?? "approle")}/role/${trim(i.roleName)}` }],
   },
 
@@ -506,9 +510,11 @@ export const MAPPINGS: Record<string, Mapping> = {
     read: (i) => [{ method: "GET", path: `auth/${trim(i.backend ?? "kubernetes")}/role/${trim(i.roleName)}` }],
     record: (i, _created, [role]) =>
       !sameSet(data(role).bound_service_account_names, i.boundServiceAccountNames) ? "bound_service_account_names differ when read back" : undefined,
-    // kubernetesAuthBackendRoleUpdateFields(create=false) writes the role again; kubernetesAuthBackendRoleDelete.
+    // kubernetesAuthBackendRoleUpdateFields(create=false): the changed fields, and the bound names and
+    // namespaces always; kubernetesAuthBackendRoleDelete.
     replaceOn: ["roleName", "backend"],
-    update: "create",
+    update: "changed",
+    alwaysSent: ["bound_service_account_names", "bound_service_account_namespaces"],
     remove: (i) => [{ method: "DELETE", path: `auth/${trim(i.backend ?? "kubernetes")}/role/${trim(i.roleName)}` }],
   },
 
@@ -777,12 +783,18 @@ export async function applyVaultResources(endpoint: VaultEndpoint, token: string
     let calls: ApiCall[];
     if (step.kind === "update") {
       entry.outputs = { ...step.prior!.outputs };
-      const writes = mapping.update === "create" ? mapping.create(inputs) : mapping.update!(inputs);
+      const writes = typeof mapping.update === "function" ? mapping.update(inputs) : mapping.create(inputs);
       // What is no longer set goes to Vault as its zero value (updateTokenFields and the like send d.Get of a changed field).
       const unset = step.changed.filter((key) => inputs[key] === undefined);
       calls = writes.map((call, index) => (index === 0 && call.body
         ? { ...call, body: { ...Object.fromEntries(unset.map((key) => [snakeCase(key), zeroOf(step.prior!.inputs[key])])), ...call.body } }
         : call));
+      if (mapping.update === "changed") {
+        const sent = new Set([...step.changed.map(snakeCase), ...(mapping.alwaysSent ?? [])]);
+        calls = calls
+          .map((call) => (call.body ? { ...call, body: Object.fromEntries(Object.entries(call.body).filter(([field]) => sent.has(field))) } : call))
+          .filter((call, index) => index === 0 || Object.keys(call.body ?? {}).length > 0);
+      }
     } else {
       entry.outputs = {};
       calls = mapping.create(inputs);

@@ -549,6 +549,17 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       assert.equal((await vaultCall(endpoint(), "GET", "auth/kubernetes/role/my-app", asRoot())).data.token_period, 3600);
     });
 
+    it("a changed AppRole setting updates the role in place, sending only what changed (Vault refuses local_secret_ids after creation)", async function () {
+      this.timeout(60_000);
+      const withPeriod = (period: string) => consumersOfStack.map((consumer) => (consumer.name === "kes" ? { ...consumer, approle: { ...(consumer.approle as object), tokenPeriod: period } } : consumer));
+      const changed = await start({ consumers: withPeriod("10m") });
+      assert.deepEqual(vaultSteps(changed), ["update vault-config-approle-kes"]);
+      assert.deepEqual(changed.applied.calls.filter((call) => call.phase === "update").map((call) => `${call.method} ${call.path} ${call.status}`), ["PUT auth/approle/role/kes 204"]);
+      assert.equal((await vaultCall(endpoint(), "GET", "auth/approle/role/kes", asRoot())).data.token_period, 600);
+      assert.deepEqual(vaultSteps(await start()), ["update vault-config-approle-kes"]);
+      assert.equal((await vaultCall(endpoint(), "GET", "auth/approle/role/kes", asRoot())).data.token_period, 300);
+    });
+
     it("a token whose settings change is replaced: the new one is issued, then the old one revoked by accessor", async function () {
       this.timeout(60_000);
       const before = applied.tokens.apisix;
