@@ -30,6 +30,7 @@ export const AWS_TYPES = {
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
   targetGroup: "aws:lb/targetGroup:TargetGroup",
   secret: "aws:secretsmanager/secret:Secret",
+  secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",

@@ -3,6 +3,13 @@ import { z } from "zod";
 import { prefixLength } from "../lib/cidr";
 import { cidr, OPEN_CIDRS } from "./primitives";
 
+const DEPLOYER_ROLES_HINT = "the IAM roles that run `pulumi up` for this stack, e.g. [arn:aws:iam::123456789012:role/vault-platform-deploy]";
+
+/** An IAM role ARN, path included: what `aws:PrincipalArn` holds for any session of that role. */
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
+  error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/vault-platform-deploy (not a user, not an assumed-role session)",
+});
+
 export const clusterSchema = z
   .strictObject({
     enabled: z.literal(true, { error: "must be true or false" }).default(true),
@@ -29,6 +36,13 @@ export const clusterSchema = z
       .string()
       .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "must be a DNS name such as vault.example.com" })
       .optional(),
+    deployerRoleArns: z
+      .array(iamRoleArn, {
+        error: (issue) => (issue.input === undefined
+          ? `is required: ${DEPLOYER_ROLES_HINT}; only they and the nodes may read the TLS bundle (the provider reads it back after writing)`
+          : `must be a list of ${DEPLOYER_ROLES_HINT}`),
+      })
+      .min(1, { error: `must list at least one of ${DEPLOYER_ROLES_HINT}` }),
     rootVolumeSizeGb: z.number().int({ error: "must be a whole number" }).min(8, { error: "must be at least 8" }).max(1024, { error: "must be at most 1024" }).default(20),
   })
   .superRefine((cluster, ctx) => {

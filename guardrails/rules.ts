@@ -164,6 +164,19 @@ export const RESOURCE_RULES: ResourceRule[] = [
     },
   },
   {
+    name: "secret-readers-restricted", types: [AWS_TYPES.secretPolicy],
+    description: "A secret's resource policy denies GetSecretValue to every principal it does not name, and refuses public access.",
+    check: (r) => {
+      if (!isTrue(r.props.blockPublicPolicy)) return "set blockPublicPolicy: true";
+      // Unknown until the node role exists (a first preview): judged on the update that sets it.
+      if (typeof r.props.policy !== "string") return undefined;
+      const fencesReaders = statements(r.props.policy).some((statement) => statement.Effect === "Deny" && statement.Principal === "*"
+        && list(statement.Action).includes("secretsmanager:GetSecretValue")
+        && list(statement.Condition?.ArnNotEquals?.["aws:PrincipalArn"]).length > 0);
+      return fencesReaders ? undefined : "needs a Deny of secretsmanager:GetSecretValue to Principal \"*\" unless aws:PrincipalArn is a named reader (see components/cluster/tls.ts)";
+    },
+  },
+  {
     name: "asg-ec2-health-check", types: [AWS_TYPES.autoScalingGroup],
     description: "Load-balancer health would replace standbys (429) and uninitialised nodes (501) in a loop; nodes use EC2 health.",
     check: (r) => (r.props.healthCheckType === "ELB" ? "healthCheckType must be EC2 (see components/cluster/nodes.ts)" : undefined),
@@ -237,6 +250,15 @@ export const STACK_RULES: StackRule[] = [
       const zones = new Set(resources.filter((r) => r.type === AWS_TYPES.subnet && /private/.test(r.name)).map((r) => r.props.availabilityZone));
       if (resources.some((r) => r.type === AWS_TYPES.subnet) && zones.size < 2) problems.push(`private subnets span ${zones.size} zone(s); at least 2 are needed`);
       return problems;
+    },
+  },
+  {
+    name: "secrets-have-reader-policy",
+    description: "Every Secrets Manager secret has a resource policy: IAM alone would let any broad reader of the account in.",
+    check: (resources) => {
+      const secrets = resources.filter((r) => r.type === AWS_TYPES.secret).length;
+      const policies = resources.filter((r) => r.type === AWS_TYPES.secretPolicy).length;
+      return policies < secrets ? [`${secrets} secret(s) but ${policies} aws:secretsmanager/secretPolicy:SecretPolicy`] : [];
     },
   },
   {

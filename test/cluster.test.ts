@@ -84,6 +84,17 @@ for (const [stack, expected] of [
       }
     });
 
+    it("lets only the node role and the deployers read the TLS bundle, with the policy in place before the bundle", () => {
+      const readers = onlyOfType(run, AWS_TYPES.secretPolicy);
+      assert.equal(readers.inputs.secretArn, "arn:aws:secretsmanager:eu-west-1:123456789012:vault-tls-bundle");
+      assert.equal(readers.inputs.blockPublicPolicy, true);
+      assert.deepEqual(JSON.parse(readers.inputs.policy).Statement, [{
+        Sid: "OnlyNodesAndDeployersRead", Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*",
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/vault-identity-role", `arn:aws:iam::123456789012:role/vault-platform-${stack}-deploy`] } },
+      }]);
+      assert.ok(onlyOfType(run, AWS_TYPES.secretVersion).dependencies.includes(readers.urn), "the bundle is written before its policy exists");
+    });
+
     it("gives operators SSM Session Manager, and the nodes an EC2-only trust policy", () => {
       assert.equal(onlyOfType(run, AWS_TYPES.rolePolicyAttachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
       const trust = JSON.parse(onlyOfType(run, AWS_TYPES.role).inputs.assumeRolePolicy);

@@ -19,6 +19,8 @@ export function guardedResources(run: ProgramRun): GuardedResource[] {
 const resource = (type: string, props: Record<string, any>, extra: Partial<GuardedResource> = {}): GuardedResource =>
   ({ type, name: "r", props, protect: false, providerName: "aws", ...extra });
 
+const stackRule = (name: string) => STACK_RULES.find((rule) => rule.name === name)!;
+
 const statementPolicy = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 
 /** A compliant and a violating resource for each rule. */
@@ -45,6 +47,10 @@ const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
   "iam-no-wildcard-action": [
     resource(AWS_TYPES.iamPolicy, { policy: statementPolicy({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }) }),
     resource(AWS_TYPES.iamPolicy, { policy: statementPolicy({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b" }) }),
+  ],
+  "secret-readers-restricted": [
+    resource(AWS_TYPES.secretPolicy, { blockPublicPolicy: true, policy: statementPolicy({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::1:role/node"] } } }) }),
+    resource(AWS_TYPES.secretPolicy, { blockPublicPolicy: true, policy: statementPolicy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:role/node" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }) }),
   ],
   "asg-ec2-health-check": [resource(AWS_TYPES.autoScalingGroup, { healthCheckType: "EC2" }), resource(AWS_TYPES.autoScalingGroup, { healthCheckType: "ELB" })],
   "vault-consumer-policy-no-sudo": [
@@ -83,14 +89,21 @@ describe("guardrails: each rule", () => {
   }
 
   it("nodes-in-two-zones: fails a group in one subnet and subnets in one zone", () => {
-    const [rule] = STACK_RULES;
+    const rule = stackRule("nodes-in-two-zones");
     const subnets = (...zones: string[]) => zones.map((zone, index) => resource(AWS_TYPES.subnet, { availabilityZone: zone }, { name: `net-private-${index}` }));
     assert.deepEqual(rule.check([resource(AWS_TYPES.autoScalingGroup, { vpcZoneIdentifiers: ["a", "b"] }), ...subnets("x-1a", "x-1b")], { stack: "dev" }), []);
     assert.equal(rule.check([resource(AWS_TYPES.autoScalingGroup, { vpcZoneIdentifiers: ["a"] }), ...subnets("x-1a", "x-1a")], { stack: "dev" }).length, 2);
   });
 
+  it("secrets-have-reader-policy: fails a secret without a resource policy", () => {
+    const rule = stackRule("secrets-have-reader-policy");
+    const secret = resource(AWS_TYPES.secret, {});
+    assert.deepEqual(rule.check([secret, resource(AWS_TYPES.secretPolicy, { blockPublicPolicy: true })], { stack: "dev" }), []);
+    assert.deepEqual(rule.check([secret], { stack: "dev" }), ["1 secret(s) but 0 aws:secretsmanager/secretPolicy:SecretPolicy"]);
+  });
+
   it("vault-audit-enabled: fails a Vault layer without an audit device", () => {
-    const rule = STACK_RULES[1];
+    const rule = stackRule("vault-audit-enabled");
     const mount = resource(VAULT_TYPES.mount, {}, { providerName: "vault" });
     assert.deepEqual(rule.check([mount, resource(VAULT_TYPES.audit, {}, { providerName: "vault" })], { stack: "dev" }), []);
     assert.equal(rule.check([mount], { stack: "dev" }).length, 1);

@@ -64,7 +64,7 @@ export class VaultCluster extends pulumi.ComponentResource {
       securityGroupId: firewall.loadBalancerGroupId, healthCheck: cluster.healthCheck,
     }, child);
     const certificates = new VaultTls(`${name}-tls`, {
-      ...common, tlsProvider: args.tlsProvider,
+      ...common, tlsProvider: args.tlsProvider, nodeRoleArn: identity.role.arn, deployerRoleArns: cluster.deployerRoleArns,
       dnsNames: cluster.domain ? [loadBalancer.dnsName, cluster.domain] : [loadBalancer.dnsName],
     }, child);
     const nodes = new VaultNodes(`${name}-nodes`, {

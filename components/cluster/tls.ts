@@ -11,11 +11,34 @@ export interface VaultTlsArgs extends ClusterComponentArgs {
   dnsNames: pulumi.Input<string>[];
   /** Server certificate lifetime; renewed by `pulumi up` within the last 30 days. */
   validityHours?: number;
+  /** The nodes' role: with the deployers, the only principals that may read the bundle. */
+  nodeRoleArn: pulumi.Input<string>;
+  /** Roles that run `pulumi up`: the provider reads the version back after writing it. */
+  deployerRoleArns: string[];
 }
 
 const CA_VALIDITY_HOURS = 10 * 365 * 24;
 const SERVER_VALIDITY_HOURS = 365 * 24;
 const EARLY_RENEWAL_HOURS = 30 * 24;
+
+/**
+ * The bundle's resource policy. An explicit Deny outranks every IAM Allow, so a principal of the account
+ * with a broad `secretsmanager:GetSecretValue` still cannot read the server's private key. The provider's
+ * create and refresh call GetSecretValue, hence the deployers.
+ */
+export function tlsSecretPolicy(nodeRoleArn: string, deployerRoleArns: string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{
+      Sid: "OnlyNodesAndDeployersRead",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [nodeRoleArn, ...deployerRoleArns] } },
+    }],
+  });
+}
 
 /**
  * A private CA and the nodes' server certificate. The bundle reaches the nodes through Secrets Manager
@@ -60,13 +83,19 @@ export class VaultTls extends pulumi.ComponentResource {
       description: `Vault server TLS bundle (${args.namePrefix})`,
       recoveryWindowInDays: 7,
     }, awsChild);
+    // The policy first: the private key is never stored in a secret without it.
+    const readers = new aws.secretsmanager.SecretPolicy(`${name}-bundle`, {
+      secretArn: secret.arn,
+      policy: pulumi.output(args.nodeRoleArn).apply((role) => tlsSecretPolicy(role, args.deployerRoleArns)),
+      blockPublicPolicy: true,
+    }, awsChild);
     const version = new aws.secretsmanager.SecretVersion(`${name}-bundle`, {
       secretId: secret.id,
       secretString: pulumi.secret(
         pulumi.all([server.certPem, serverKey.privateKeyPem, ca.certPem]).apply(([certificate, privateKey, caCertificate]) =>
           JSON.stringify({ certificate, privateKey, caCertificate })),
       ),
-    }, awsChild);
+    }, { ...awsChild, dependsOn: [readers] });
 
     this.caCertificate = ca.certPem;
     this.secretArn = secret.arn;
