@@ -52,7 +52,7 @@ export function undeclaredSharing(findings: IsolationFinding[], access: Consumer
     const { consumer } = byName.get(reader)!;
     if (consumer.shares.includes(owner)) return false;
     const declaredReads = (consumer.expect?.allow ?? []).filter((statement) => statement.startsWith("read ")).map((statement) => statement.slice("read ".length));
-    return !declaredReads.some((path) => ownPolicy.get(owner)!.capabilities(path).some((capability) => capability !== "deny"));
+    return !declaredReads.some((path) => ownPolicy.get(owner)!.capabilities(path).length > 0);
   }).map(({ reader, owner, path }) =>
     `isolation: ${reader} can read ${path} (${owner}'s) without declaring it; add shares: [${owner}] or an expect.allow "read <a ${owner} path>" to ${reader}, or narrow ${reader}'s policy`);
 }

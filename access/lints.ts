@@ -22,7 +22,7 @@ const FORBIDDEN_AREAS: Array<{ area: string; why: string; probes: string[] }> = 
 ];
 
 /** KV v2 paths under a mount: the first segment after the mount is one of these. */
-const KV2_SEGMENTS = new Set(["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config", "+"]);
+const KV2_SEGMENTS = new Set(["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config"]);
 
 /** Built-in paths every token may use (its own token, cubbyhole); not typos. */
 const BUILTIN_PREFIXES = ["cubbyhole", "auth/token/lookup-self", "auth/token/renew-self", "auth/token/revoke-self", "sys/"];
@@ -30,7 +30,6 @@ const BUILTIN_PREFIXES = ["cubbyhole", "auth/token/lookup-self", "auth/token/ren
 /** Lints on each distinct consumer policy. */
 export function policyLints(layer: VaultLayerModel): string[] {
   const problems: string[] = [];
-  const mounts = [...layer.mounts].sort((a, b) => b.path.length - a.path.length);
   for (const { name, parsed } of layer.policies) {
     for (const rule of parsed.rules.filter(grants)) {
       const where = `${parsed.source}:${rule.line}: path "${rule.written}" (policy ${name})`;
@@ -51,7 +50,8 @@ export function policyLints(layer: VaultLayerModel): string[] {
       for (const area of FORBIDDEN_AREAS) {
         if (area.probes.some((probe) => single.capabilities(probe).length > 0)) problems.push(`${where} reaches ${area.area}, the ${area.why}`);
       }
-      const mount = mounts.find((candidate) => prefix.startsWith(`${candidate.path}/`) || prefix === candidate.path);
+      // Mounts never nest (the config refuses it, as Vault does), so at most one holds the prefix.
+      const mount = layer.mounts.find((candidate) => prefix.startsWith(`${candidate.path}/`));
       if (mount?.version === 2) {
         const segment = prefix.slice(mount.path.length + 1).split("/")[0];
         const rest = rule.written.replace(/^\//, "").slice(mount.path.length + 1);
@@ -59,7 +59,7 @@ export function policyLints(layer: VaultLayerModel): string[] {
           problems.push(`${where} is written v1-style on KV v2 mount "${mount.path}" and grants nothing there; use ${mount.path}/data/${rest} (and ${mount.path}/metadata/${rest} to list)`);
         }
       }
-      const underMount = mount !== undefined || mounts.some((candidate) => candidate.path.startsWith(prefix) && prefix !== "");
+      const underMount = mount !== undefined || layer.mounts.some((candidate) => candidate.path.startsWith(prefix));
       if (!underMount && prefix !== "" && !BUILTIN_PREFIXES.some((builtin) => prefix.startsWith(builtin))) {
         problems.push(`${where} is under no declared mount (declared: ${layer.mounts.map((m) => m.path).join(", ") || "none"}); a typo?`);
       }

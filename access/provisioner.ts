@@ -164,6 +164,7 @@ export function provisionerFileProblems(layer: VaultLayerModel, stack: string, d
     `provisioner: ${committed.file} is not what these declarations need; ${fix}, review the diff, and have an administrator write it to Vault`,
     ...coverage.missing.map((statement) => `provisioner: ${committed.file} does not allow "${statement.capability} ${statement.path}", which pulumi up needs`),
     ...coverage.beyond.map((extra) => `provisioner: ${committed.file} allows beyond what pulumi up needs: ${extra}`),
+    ...plannerProblems,
   ];
 }
 

@@ -25,6 +25,12 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
     problems.push(`${PROJECT}:audit.path "stdout" is for a Vault whose output you keep yourself (the local stack); the cluster's nodes need a file such as /var/log/vault/audit.log, which they rotate`);
   }
   repeated(mounts.map((mount) => mount.path)).forEach((path) => problems.push(`${PROJECT}:mounts declares path "${path}" twice; each mount path must be unique`));
+  for (const inner of mounts) {
+    const outer = mounts.find((candidate) => inner.path.startsWith(`${candidate.path}/`));
+    if (outer) {
+      problems.push(`${PROJECT}:mounts declares "${inner.path}" inside mount "${outer.path}"; Vault refuses a mount in another ("path is already in use at ${outer.path}/"): use a sibling path such as ${inner.path.replace(/\//g, "-")}`);
+    }
+  }
   repeated(consumers.map((consumer) => consumer.name)).forEach((name) => problems.push(`${PROJECT}:consumers declares name "${name}" twice; consumer names must be unique`));
   const mountPaths = new Set(mounts.map((mount) => mount.path));
   const consumerNames = new Set(consumers.map((consumer) => consumer.name));

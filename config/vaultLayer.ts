@@ -16,9 +16,14 @@ export const vaultSchema = z.strictObject({
   providerTokenTtlSeconds: z.number().int().min(300, { error: "must be at least 300" }).max(86400, { error: "must be at most 86400" }).default(1200),
 });
 
+/** Vault's own mounts: it refuses a secrets engine at or under them ("cannot mount ..."). */
+export const RESERVED_MOUNT_ROOTS = ["sys", "auth", "identity", "cubbyhole", "audit"];
+
 export const mountSchema = z
   .strictObject({
-    path: mountPath,
+    path: mountPath.refine((path) => !RESERVED_MOUNT_ROOTS.includes(path.split("/")[0]), {
+      error: `is Vault's own (${RESERVED_MOUNT_ROOTS.map((root) => `${root}/`).join(", ")} and below cannot be mounted); choose another path such as kv`,
+    }),
     version: z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2 (the KV secrets engine version)" }),
     description: z.string().optional(),
     maxVersions: unlimitedOrCount.optional(),

@@ -2,8 +2,8 @@
 //   acl: the ACL evaluator; access: the access checks and the provisioner policy; user-data: the node's
 //   generated files. Mutants are TypeScript run through ts-node (transpile only), so no type checker.
 const targets = {
-  acl: { mutate: ["acl/**/*.ts", "!acl/defaultPolicy.ts"], spec: ["test/acl.test.ts", "test/policyFiles.test.ts"] },
-  access: { mutate: ["access/**/*.ts"], spec: ["test/access.test.ts", "test/model.test.ts"] },
+  acl: { mutate: ["acl/**/*.ts", "!acl/defaultPolicy.ts"], spec: ["test/acl.test.ts", "test/aclSemantics.test.ts", "test/policyFiles.test.ts"] },
+  access: { mutate: ["access/**/*.ts"], spec: ["test/access.test.ts", "test/accessChecks.test.ts", "test/model.test.ts"] },
   "user-data": { mutate: ["components/cluster/userData.ts"], spec: ["test/generated.test.ts", "test/cluster.test.ts"] },
 };
 const target = targets[process.env.MUTATION_TARGET];
