@@ -2,6 +2,7 @@
  * Vault's ACL decision (vault/acl.go) for a set of policies: the same rule trees, the same merge of a
  * path across policies, the same priority among wildcard rules, the same parameter and wrapping checks.
  */
+import { isDeepStrictEqual } from "util";
 import { Capability, ParameterRules, PathRule, Policy } from "./policy";
 
 /** The merged permissions of one path across every policy that names it. */
@@ -267,16 +268,17 @@ function inDeniedList(value: unknown, list: unknown[]): boolean {
   return items.some((item) => inList(item, list));
 }
 
-/** parseutil.ParseCommaStringSlice: split on commas, trim, drop empties. */
+/** parseutil.ParseCommaStringSlice: "" is no item; otherwise split on commas and trim, empty items kept ("a,,b" has three). */
 function commaList(value: string): string[] {
-  return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return value === "" ? [] : value.split(",").map((item) => item.trim());
 }
 
 function inList(value: unknown, list: unknown[]): boolean {
   return list.some((item) => {
     if (item === null || value === null || item === undefined || value === undefined) return item === value;
     if (typeof item === "string") return typeof value === "string" && globMatch(item, value);
-    return !containsNumber(value) && deepEqual(item, value);
+    // reflect.DeepEqual: maps are equal whatever their key order.
+    return !containsNumber(value) && isDeepStrictEqual(item, value);
   });
 }
 
@@ -300,8 +302,4 @@ export function globMatch(pattern: string, value: string): boolean {
   if (leading) return value.endsWith(core);
   if (trailing) return value.startsWith(core);
   return value === pattern;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -74,7 +74,7 @@ export class PolicyError extends Error {
 /** The line of each `path "..."` block, in source order (HCL keeps that order). */
 function pathLines(text: string): number[] {
   const lines: number[] = [];
-  text.split("\n").forEach((line, index) => {
+  text.split(/\r?\n/).forEach((line, index) => {
     const stripped = line.replace(/(#|\/\/).*$/, "");
     for (const _ of stripped.matchAll(/(?:^|[\s}])path\s+"/g)) lines.push(index + 1);
   });

@@ -92,6 +92,11 @@ const CASES: Case[] = [
   { title: "parameter names are case-insensitive", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "TTL" = [] }')], capability: "update", path: "secret/x", request: { data: { Ttl: "1h" } }, allowed: true },
   { title: "allowed values check each item of a list", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "policies" = ["a", "b"] }')], capability: "update", path: "secret/x", request: { data: { policies: ["a", "c"] } }, allowed: false },
   { title: "allowed values accept a comma-separated string of allowed items", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "policies" = ["a", "b"] }')], capability: "update", path: "secret/x", request: { data: { policies: "a,b" } }, allowed: true },
+  { title: "an empty item of a comma-separated string is checked too (\"a,,b\" has three)", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "policies" = ["a", "b"] }')], capability: "update", path: "secret/x", request: { data: { policies: "a,,b" } }, allowed: false },
+  { title: "a trailing comma leaves an empty item that no allowed value lists", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "policies" = ["a", "b"] }')], capability: "update", path: "secret/x", request: { data: { policies: "a," } }, allowed: false },
+  { title: "a map value matches whatever the order of its keys (sorted)", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "meta" = [{ team = "a", env = "b" }] }')], capability: "update", path: "secret/x", request: { data: { meta: { env: "b", team: "a" } } }, allowed: true },
+  { title: "a map value matches whatever the order of its keys (as written)", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "meta" = [{ team = "a", env = "b" }] }')], capability: "update", path: "secret/x", request: { data: { meta: { team: "a", env: "b" } } }, allowed: true },
+  { title: "a map value with another key's value is not in the list", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  allowed_parameters = { "meta" = [{ team = "a", env = "b" }] }')], capability: "update", path: "secret/x", request: { data: { meta: { env: "c", team: "a" } } }, allowed: false },
   { title: "denied_parameters refuses a denied parameter", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  denied_parameters = { "policies" = [] }')], capability: "update", path: "secret/x", request: { data: { policies: "x" } }, allowed: false },
   { title: "denied '*' refuses any body", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  denied_parameters = { "*" = [] }')], capability: "update", path: "secret/x", request: { data: { a: 1 } }, allowed: false },
   { title: "denied '*' allows an empty body", policies: [pathBlock("secret/x", capabilitiesLine("update") + '\n  denied_parameters = { "*" = [] }')], capability: "update", path: "secret/x", request: { data: {} }, allowed: true },
@@ -210,6 +215,10 @@ describe("acl: parsing", () => {
     const [rule] = parsePolicy(pathBlock("secret/+/app*", capabilitiesLine("read"))).rules;
     assert.equal(rule.path, "secret/+/app*");
     assert.equal(rule.hasSegmentWildcards, true);
+  });
+  it("reports the right line in a file with Windows line endings and a commented-out block", () => {
+    const text = '# path "old" {\r\npath "a" {\r\n  capabilities = ["reed"]\r\n}\r\n';
+    assert.throws(() => parsePolicy(text, "crlf.hcl"), (error: PolicyError) => error.line === 3 && /^crlf\.hcl:3: path "a": invalid capability "reed"/.test(error.message));
   });
   it("reports the line of the offending block", () => {
     assert.throws(() => parsePolicy(`${pathBlock("a", capabilitiesLine("read"))}\n${pathBlock("b", capabilitiesLine("reed"))}`, "x.hcl"), (error: PolicyError) => error.line === 6 && /x\.hcl:6: path "b": invalid capability "reed"/.test(error.message));

@@ -150,8 +150,11 @@ export interface ParameterCase {
 
 const PARAMETER_NAMES = ["name", "ttl", "policies", "Mode", "count"];
 /** Values as a request sends them (JSON) and as a policy lists them (HCL): strings, globs, numbers, lists. */
-const REQUEST_VALUES: unknown[] = ["a", "b", "ab", "a,b", "a, b", "prod-1", "", 0, 1, 30, "30", "0", ["a"], ["a", "b"], ["c"], true, null];
-const LISTED_VALUES = [`"a"`, `"b"`, `"ab"`, `"a,b"`, `"prod-*"`, `"*b"`, `"*"`, `""`, `0`, `1`, `30`, `"30"`, `"0"`, `true`];
+const REQUEST_VALUES: unknown[] = [
+  "a", "b", "A", "ab", "a,b", "a, b", "A,b", "a,,b", "a,", "prod-1", "", 0, 1, 30, "30", "0", ["a"], ["a", "b"], ["c"], true, null,
+  { team: "a", env: "b" }, { env: "b", team: "a" }, { team: "a" },
+];
+const LISTED_VALUES = [`"a"`, `"b"`, `"ab"`, `"a,b"`, `"prod-*"`, `"*b"`, `"*"`, `""`, `0`, `1`, `30`, `"30"`, `"0"`, `true`, `{ team = "a", env = "b" }`];
 
 function listedValues(pick: Picker): string {
   return `[${pick.some(LISTED_VALUES, 0, 3).join(", ")}]`;
