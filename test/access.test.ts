@@ -8,25 +8,12 @@ import {
   plannerPolicyText, plannerRules, provisionerPolicyText, provisionerRequirements, verifyAccess,
 } from "../access";
 import { Acl, parsePolicy } from "../acl";
-import { parseConfig, readProvisionerFile, VaultLayerModel } from "../config";
-import { POLICY_DIR } from "../config/policyFiles";
+import { readProvisionerFile, VaultLayerModel } from "../config";
 import { stackPolicies } from "../scripts/provisionerPolicy";
 import { runProgram } from "../offline/runtime";
 import { PROJECT_ROOT } from "../config";
 import { runPlan } from "../scripts/plan";
-import { devWithVault, encodeConfig } from "./fixtures";
-import { Config } from "./invalidConfigs";
-
-/** The dev config with extra policy files next to the real ones. */
-function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-access-")), "policies");
-  fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-  for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
-  const config = devWithVault();
-  mutate(config);
-  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir }).vaultLayer;
-}
+import { devWithVault, encodeConfig, layerWith } from "./fixtures";
 
 /** Adds a token consumer "probe" with this policy text. */
 function withProbePolicy(text: string): VaultLayerModel {

@@ -7,21 +7,8 @@ import {
   provisionerFileProblems, provisionerPolicyText, provisionerRequirements, undeclaredSharing, verifyAccess,
 } from "../access";
 import { parsePolicy } from "../acl";
-import { parseConfig, PROJECT_ROOT, VaultLayerModel } from "../config";
-import { POLICY_DIR } from "../config/policyFiles";
-import { devWithVault, encodeConfig } from "./fixtures";
-import { Config } from "./invalidConfigs";
-
-/** The dev stack's declarations, changed by `mutate`, with extra policy files next to the real ones. */
-function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-access-checks-")), "policies");
-  fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-  for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
-  const config = devWithVault();
-  mutate(config);
-  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir }).vaultLayer;
-}
+import { PROJECT_ROOT, VaultLayerModel } from "../config";
+import { layerWith } from "./fixtures";
 
 /** The dev stack plus a token consumer "probe" with this policy text (and any other consumer fields). */
 function withProbe(policy: string, fields: Record<string, unknown> = {}): VaultLayerModel {

@@ -11,29 +11,21 @@ const caps = (...capabilities: string[]) => `capabilities = [${capabilities.map(
 const aclOf = (...policies: string[]) => new Acl(policies.map((text, index) => parsePolicy(text, `p${index}.hcl`)));
 const allows = (policies: string[], capability: Capability, path: string, request?: AclRequest) => aclOf(...policies).allows(capability, path, request);
 
-/** The PolicyError parsePolicy throws for this text (source "f.hcl"). */
-function policyError(text: string, source: string | null = "f.hcl"): PolicyError {
+/** The error of class `kind` that `action` throws; fails when it throws nothing or something else. */
+function thrown<E extends Error>(kind: new (...args: any[]) => E, action: () => unknown): E {
   try {
-    if (source === null) parsePolicy(text);
-    else parsePolicy(text, source);
+    action();
   } catch (error) {
-    assert.ok(error instanceof PolicyError, `expected a PolicyError, got ${String(error)}`);
+    assert.ok(error instanceof kind, `expected a ${kind.name}, got ${String(error)}`);
     return error;
   }
-  throw new Error("the policy parsed");
+  throw new Error(`no ${kind.name} was thrown`);
 }
 
+/** The PolicyError parsePolicy throws for this text (source "f.hcl", or none when null). */
+const policyError = (text: string, source: string | null = "f.hcl") => thrown(PolicyError, () => (source === null ? parsePolicy(text) : parsePolicy(text, source)));
 /** The HclSyntaxError parseHcl throws for this text. */
-function hclError(text: string, source?: string): HclSyntaxError {
-  try {
-    if (source === undefined) parseHcl(text);
-    else parseHcl(text, source);
-  } catch (error) {
-    assert.ok(error instanceof HclSyntaxError, `expected an HclSyntaxError, got ${String(error)}`);
-    return error;
-  }
-  throw new Error("the text parsed");
-}
+const hclError = (text: string, source?: string) => thrown(HclSyntaxError, () => (source === undefined ? parseHcl(text) : parseHcl(text, source)));
 
 describe("acl semantics: root-protected paths", () => {
   // vault/logical_system.go PathsSpecial.Root (with the sys/ mount) and vault/token_store.go (auth/token/).
@@ -132,31 +124,19 @@ describe("acl semantics: the winning rule", () => {
 });
 
 describe("acl semantics: wildcard priority", () => {
-  it("a rule without a trailing * beats one with it at the same first +, in either policy order", () => {
-    for (const policies of [[block("a/+/c", caps("read")), block("a/+/*", caps("update"))], [block("a/+/*", caps("update")), block("a/+/c", caps("read"))]]) {
-      assert.equal(allows(policies, "read", "a/x/c"), true);
-      assert.equal(allows(policies, "update", "a/x/c"), false);
+  /** In either policy order, the rule on `winner` (update) decides `path` over the rule on `loser` (read). */
+  function decides(winner: string, loser: string, path: string): void {
+    for (const policies of [[block(winner, caps("update")), block(loser, caps("read"))], [block(loser, caps("read")), block(winner, caps("update"))]]) {
+      assert.equal(allows(policies, "update", path), true, `${winner} should decide ${path}`);
+      assert.equal(allows(policies, "read", path), false, `${loser} should not decide ${path}`);
     }
-  });
-  it("fewer + segments win even when the other rule is longer", () => {
-    for (const policies of [[block("a/+/+/c*", caps("read")), block("a/+/b*", caps("update"))], [block("a/+/b*", caps("update")), block("a/+/+/c*", caps("read"))]]) {
-      assert.equal(allows(policies, "update", "a/x/b/c"), true);
-      assert.equal(allows(policies, "read", "a/x/b/c"), false);
-    }
-  });
-  it("with equal + counts the longer rule wins even when it sorts first alphabetically", () => {
-    for (const policies of [[block("a/+/b/+", caps("read")), block("a/+/+/cc", caps("update"))], [block("a/+/+/cc", caps("update")), block("a/+/b/+", caps("read"))]]) {
-      assert.equal(allows(policies, "update", "a/x/b/cc"), true);
-      assert.equal(allows(policies, "read", "a/x/b/cc"), false);
-    }
-  });
-  it("with everything else equal the lexicographically greater rule wins, in either policy order", () => {
-    // a/+/b/+ and a/+/+/c: same first +, neither a prefix, two + each, same length.
-    for (const policies of [[block("a/+/b/+", caps("update")), block("a/+/+/c", caps("read"))], [block("a/+/+/c", caps("read")), block("a/+/b/+", caps("update"))]]) {
-      assert.equal(allows(policies, "update", "a/x/b/c"), true);
-      assert.equal(allows(policies, "read", "a/x/b/c"), false);
-    }
-  });
+  }
+
+  it("a rule without a trailing * beats one with it at the same first +", () => decides("a/+/c", "a/+/*", "a/x/c"));
+  it("fewer + segments win even when the other rule is longer", () => decides("a/+/b*", "a/+/+/c*", "a/x/b/c"));
+  it("with equal + counts the longer rule wins even when it sorts first alphabetically", () => decides("a/+/+/cc", "a/+/b/+", "a/x/b/cc"));
+  // a/+/b/+ and a/+/+/c: same first +, neither a prefix, two + each, same length.
+  it("with everything else equal the lexicographically greater rule wins", () => decides("a/+/b/+", "a/+/+/c", "a/x/b/c"));
 });
 
 describe("acl semantics: merging one path across policies", () => {
@@ -413,30 +393,17 @@ describe("acl semantics: where an unclosed block is reported", () => {
     assert.match(error.message, /opened here is never closed/);
     return error.line;
   };
-  it("a comment right after the brace does not hide it", () => {
-    assert.equal(unclosedAt('path "a" {// note\n  capabilities = ["read"]\n'), 1);
-  });
-  it("a closing brace inside a string with an escaped quote does not close it", () => {
-    assert.equal(unclosedAt('path "a" {\n  comment = "x \\" }"\n  capabilities = ["read"]\n'), 1);
-  });
-  it("a block comment before a brace is not a line comment", () => {
-    assert.equal(unclosedAt('path "a" {\n}\npath "b" /* c */ {\n  capabilities = ["read"]\n'), 3);
-  });
-  it("closed lists and blocks before it are skipped", () => {
-    assert.equal(unclosedAt(block("a", caps("read")) + 'path "b" {\n  capabilities = ["read"]\n'), 4);
-  });
-  it("a quote inside a heredoc ends at the line's end", () => {
-    assert.equal(unclosedAt('path "a" {\n  comment = <<EOT\nsay "hi\nEOT\n  capabilities = ["read"]\n}\npath "b" {\n  capabilities = ["read"]\n'), 7);
-  });
-  it("a comment on the last line without a newline", () => {
-    assert.equal(unclosedAt('path "a" {\n  capabilities = ["read"] # end'), 1);
-  });
-  it("a quote inside a block comment on the last line runs to the end of the file", () => {
-    assert.equal(unclosedAt('path "a" {\n  capabilities = ["read"] /* " */'), 1);
-  });
-  it("a closing brace before anything was opened is ignored", () => {
-    assert.equal(unclosedAt('/* } */\npath "a" {\n  capabilities = ["read"]\n'), 2);
-  });
+  const cases: Array<[string, string, number]> = [
+    ["a comment right after the brace does not hide it", 'path "a" {// note\n  capabilities = ["read"]\n', 1],
+    ["a closing brace inside a string with an escaped quote does not close it", 'path "a" {\n  comment = "x \\" }"\n  capabilities = ["read"]\n', 1],
+    ["a block comment before a brace is not a line comment", 'path "a" {\n}\npath "b" /* c */ {\n  capabilities = ["read"]\n', 3],
+    ["closed lists and blocks before it are skipped", block("a", caps("read")) + 'path "b" {\n  capabilities = ["read"]\n', 4],
+    ["a quote inside a heredoc ends at the line's end", 'path "a" {\n  comment = <<EOT\nsay "hi\nEOT\n  capabilities = ["read"]\n}\npath "b" {\n  capabilities = ["read"]\n', 7],
+    ["a comment on the last line without a newline", 'path "a" {\n  capabilities = ["read"] # end', 1],
+    ["a quote inside a block comment on the last line runs to the end of the file", 'path "a" {\n  capabilities = ["read"] /* " */', 1],
+    ["a closing brace before anything was opened is ignored", '/* } */\npath "a" {\n  capabilities = ["read"]\n', 2],
+  ];
+  for (const [title, text, line] of cases) it(`${title} (line ${line})`, () => assert.equal(unclosedAt(text), line));
   it("falls back to the parser's position when the braces look balanced", () => {
     const error = policyError('path "a" {\n  capabilities = ["read"] /* } */\n');
     assert.doesNotMatch(error.message, /never closed/);
