@@ -34,7 +34,7 @@ export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] 
     const found: IsolationFinding[] = [];
     for (const [path, owners] of readable) {
       const others = owners.filter((owner) => owner !== consumer.name);
-      if (others.length > 0 && acl.allows("read", path)) others.forEach((owner) => found.push({ reader: consumer.name, owner, path }));
+      if (acl.allows("read", path)) others.forEach((owner) => found.push({ reader: consumer.name, owner, path }));
     }
     findings.push(...found.sort((a, b) => order.get(a.owner)! - order.get(b.owner)! || (a.path < b.path ? -1 : 1)));
   }

@@ -152,6 +152,15 @@ describe("access checks: lints on KV v2 layout and typos", () => {
     }, { probe: 'path "kv/probe/*" { capabilities = ["read"] }' });
     assert.deepEqual(policyLints(layer), [`${at("kv/probe/*")} is under no declared mount (declared: none); a typo?`]);
   });
+
+  it("does not call a rule with no literal start a typo, even with no mount declared (the wildcard lint says what is wrong)", () => {
+    const layer = layerWith((config) => {
+      config["vault-platform:mounts"] = [];
+      config["vault-platform:consumers"] = [{ name: "probe", policy: "probe", token: { ttl: "1h" } }];
+    }, { probe: 'path "+/probe" { capabilities = ["read"] }' });
+    assert.deepEqual(policyLints(layer).filter((problem) => problem.includes("a typo?")), []);
+    assert.ok(policyLints(layer).some((problem) => problem.includes("starts with a wildcard")));
+  });
 });
 
 describe("access checks: the who-can-do-what matrix", () => {
