@@ -18,7 +18,7 @@ export { accessMatrix } from "./matrix";
 export { ANY_SEGMENT, consumerAccess } from "./model";
 export type { ConsumerAccess } from "./model";
 export {
-  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements,
+  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements, ruleText,
 } from "./provisioner";
 export type { ProvisionerCoverage } from "./provisioner";
 export { formatStatement, parseStatement } from "./statements";

@@ -95,7 +95,8 @@ export const PROVISIONER_DENIED = [`sys/policies/acl/${PROVISIONER_POLICY}`, "sy
 /** An HCL string: JSON's escapes are HCL's (a policy text holds quotes and newlines). */
 const hclString = (value: string) => JSON.stringify(value);
 
-function ruleText({ path, capabilities, allowedParameters, deniedParameters }: ProvisionerRule): string {
+/** One rule as policy HCL. */
+export function ruleText({ path, capabilities, allowedParameters, deniedParameters }: ProvisionerRule): string {
   const parameters = (key: string, map: Record<string, string[]> | undefined) => (map === undefined ? [] : [
     `  ${key} = {`,
     ...Object.entries(map).map(([name, values]) => `    ${hclString(name)} = [${values.map(hclString).join(", ")}]`),

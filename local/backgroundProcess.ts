@@ -7,7 +7,6 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 
 export interface BackgroundProcess {
-  name: string;
   pid: number;
 }
 
@@ -37,10 +36,10 @@ function isAlive(pid: number): boolean {
 }
 
 /** The process a PID file names, when it is still that process (same PID and start time). */
-export function runningFromPidFile(name: string, pidFile: string): BackgroundProcess | undefined {
+export function runningFromPidFile(pidFile: string): BackgroundProcess | undefined {
   if (!fs.existsSync(pidFile)) return undefined;
   const recorded = JSON.parse(fs.readFileSync(pidFile, "utf8")) as PidFile;
-  return startTimeOf(recorded.pid) === recorded.startTime ? { name, pid: recorded.pid } : undefined;
+  return startTimeOf(recorded.pid) === recorded.startTime ? { pid: recorded.pid } : undefined;
 }
 
 /** Starts `command` detached (its own process group), stdout and stderr appended to files, and writes its PID file. */
@@ -55,7 +54,7 @@ export function startInBackground(name: string, command: string, args: string[],
   const startTime = startTimeOf(child.pid);
   if (startTime === undefined) throw new Error(`${name} exited at once; see ${files.stderr}`);
   fs.writeFileSync(files.pidFile, JSON.stringify({ pid: child.pid, startTime, command } satisfies PidFile), { mode: 0o600 });
-  return { name, pid: child.pid };
+  return { pid: child.pid };
 }
 
 /**
@@ -63,7 +62,7 @@ export function startInBackground(name: string, command: string, args: string[],
  * removes the file. Returns false when nothing was running.
  */
 export async function stopFromPidFile(name: string, pidFile: string, graceMs = 10_000): Promise<boolean> {
-  const running = runningFromPidFile(name, pidFile);
+  const running = runningFromPidFile(pidFile);
   if (running) {
     for (const [signal, waitMs] of [["SIGTERM", graceMs], ["SIGKILL", 5_000]] as const) {
       try {

@@ -40,6 +40,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { uuidFromSeed } from "../lib/uuid";
 import { ClusterTlsFiles, makeClusterTls } from "./tlsFiles";
 
 export interface FakeKubernetesOptions {
@@ -126,7 +127,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   // Kubernetes' key ID: base64url SHA-256 of the public key's DER (pkg/serviceaccount/jwt.go, keyIDFromPublicKey).
   const keyId = createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("base64url");
   // Stateless stand-in for the service account objects: a stable UID per name, per signing key.
-  const uidOf = (namespace: string, name: string) => uuidFrom(`${publicKeyPem}/${namespace}/${name}`);
+  const uidOf = (namespace: string, name: string) => uuidFromSeed(`${publicKeyPem}/${namespace}/${name}`);
 
   const issueToken = (namespace: string, serviceAccount: string, audiences: string[], ttlSeconds = 3600, issuedAt = new Date()): string => {
     const iat = Math.floor(issuedAt.getTime() / 1000);
@@ -201,7 +202,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     const namespace = NAMESPACE.exec(route);
     if (namespace && method === "GET") {
       const name = namespace[1];
-      return { status: 200, body: { kind: "Namespace", apiVersion: "v1", metadata: { name, uid: uuidFrom(`namespace/${name}`), labels: { "kubernetes.io/metadata.name": name } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } } };
+      return { status: 200, body: { kind: "Namespace", apiVersion: "v1", metadata: { name, uid: uuidFromSeed(`namespace/${name}`), labels: { "kubernetes.io/metadata.name": name } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } } };
     }
     const account = SERVICE_ACCOUNT.exec(route);
     if (account && !account[3] && method === "GET") {
@@ -302,10 +303,6 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-function uuidFrom(seed: string): string {
-  const hex = createHash("sha256").update(seed).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
 
 if (require.main === module) {
   const { values } = parseArgs({ options: { host: { type: "string" }, port: { type: "string" }, dir: { type: "string" }, issuer: { type: "string" } } });

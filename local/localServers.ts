@@ -18,8 +18,9 @@ export function localDirectory(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface LocalLayout {
   root: string;
-  vault: { directory: string; config: string; data: string; tls: string; caFile: string; initFile: string; pidFile: string; stdout: string; log: string };
-  kubernetes: { directory: string; pidFile: string; stdout: string; log: string };
+  vault: { config: string; data: string; tls: string; caFile: string; initFile: string; pidFile: string; stdout: string; log: string };
+  /** The fake API server's folder; it writes the reviewer's JWT and its CA there, which the stack's kubernetes.reviewer names. */
+  kubernetes: { directory: string; reviewer: { jwtFile: string; caCertFile: string }; pidFile: string; stdout: string; log: string };
   stateFile: string;
 }
 
@@ -29,12 +30,15 @@ export function localLayout(root: string): LocalLayout {
   return {
     root,
     vault: {
-      directory: vault, config: path.join(vault, "vault.hcl"), data: path.join(vault, "data"), tls: path.join(vault, "tls"),
+      config: path.join(vault, "vault.hcl"), data: path.join(vault, "data"), tls: path.join(vault, "tls"),
       caFile: path.join(vault, "tls", "ca.crt"), initFile: path.join(vault, "init.json"), pidFile: path.join(vault, "vault.pid"),
       // Vault prints its banner and, with the local stack's `audit.path: stdout`, the audit log on stdout; its log on stderr.
       stdout: path.join(vault, "stdout.log"), log: path.join(vault, "vault.log"),
     },
-    kubernetes: { directory: kubernetes, pidFile: path.join(kubernetes, "fake.pid"), stdout: path.join(kubernetes, "fake.json"), log: path.join(kubernetes, "fake.log") },
+    kubernetes: {
+      directory: kubernetes, reviewer: { jwtFile: path.join(kubernetes, "reviewer.jwt"), caCertFile: path.join(kubernetes, "ca.crt") },
+      pidFile: path.join(kubernetes, "fake.pid"), stdout: path.join(kubernetes, "fake.json"), log: path.join(kubernetes, "fake.log"),
+    },
     stateFile: path.join(root, "state.json"),
   };
 }
@@ -63,7 +67,7 @@ export function localVaultConfig(layout: LocalLayout, port: number): string {
 async function until<T>(what: string, server: { name: string; pidFile: string; log: string }, check: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (!runningFromPidFile(server.name, server.pidFile)) throw new Error(`${server.name} exited while waiting for ${what}; see ${server.log}`);
+    if (!runningFromPidFile(server.pidFile)) throw new Error(`${server.name} exited while waiting for ${what}; see ${server.log}`);
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -85,7 +89,7 @@ async function startVault(layout: LocalLayout, port: number): Promise<LocalServe
     }, files.tls);
   }
   const endpoint: VaultEndpoint = { address: `https://127.0.0.1:${port}`, caCertificate: fs.readFileSync(files.caFile, "utf8") };
-  let process = runningFromPidFile("vault", files.pidFile);
+  let process = runningFromPidFile(files.pidFile);
   const started = process === undefined;
   if (!process) {
     fs.writeFileSync(files.config, localVaultConfig(layout, port), { mode: 0o600 });
@@ -113,7 +117,7 @@ async function startVault(layout: LocalLayout, port: number): Promise<LocalServe
 async function startKubernetes(layout: LocalLayout, port: number): Promise<LocalServers["kubernetes"]> {
   const { kubernetes: files } = layout;
   fs.mkdirSync(files.directory, { recursive: true, mode: 0o700 });
-  let process = runningFromPidFile("fake-kubernetes", files.pidFile);
+  let process = runningFromPidFile(files.pidFile);
   const started = process === undefined;
   if (!process) {
     fs.rmSync(files.stdout, { force: true });

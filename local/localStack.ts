@@ -5,15 +5,14 @@
  * so this is not the Pulumi engine: it runs the program under the mock runtime and applies what it
  * registers through the calls terraform-provider-vault makes.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { ConfigKey, parseConfig, PlatformConfig, PROJECT_ROOT, RawConfig, stackConfig } from "../config";
+import { ConfigKey, parseConfig, PlatformConfig, PROJECT_ROOT, PROVISIONER_POLICY, stackConfig } from "../config";
 import { VAULT_TYPES } from "../components/resourceTypes";
 import { Secret } from "../lib/secret";
 import { runPlatform } from "../offline/runtime";
-import { LOCAL_PASSPHRASE_DEFAULT, LocalState, readLocalState, writeLocalState } from "./localState";
+import { LocalState, readLocalState, writeLocalState } from "./localState";
 import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
-import { provisionerPolicyText } from "../access";
+import { provisionerPolicyText, ruleText } from "../access";
 import { ApiCall, AppliedVaultResources, applyVaultResources, deletionCalls, ResourceState } from "./vaultApplier";
 import { vaultCall } from "./vaultHttp";
 
@@ -27,9 +26,7 @@ export interface LocalStackOptions {
   /** Values used instead of the stack file's (tests run a second local stack on other ports and folders). */
   overrides?: Partial<Record<ConfigKey, unknown>>;
   /** PULUMI_CONFIG_PASSPHRASE, for the state's secrets. */
-  passphrase?: string;
-  /** The stack file's config (default Pulumi.local.yaml). */
-  raw?: RawConfig;
+  passphrase: string;
 }
 
 export interface LocalUp {
@@ -51,8 +48,8 @@ export function checkedAgainstLayout(config: PlatformConfig, layout: LocalLayout
   };
   expectFile("vault.caCertFile", config.vault.caCertFile, layout.vault.caFile);
   if (config.kubernetes.enabled && withReviewer) {
-    expectFile("kubernetes.reviewer.jwtFile", config.kubernetes.reviewer?.jwtFile, path.join(layout.kubernetes.directory, "reviewer.jwt"));
-    expectFile("kubernetes.reviewer.caCertFile", config.kubernetes.reviewer?.caCertFile, path.join(layout.kubernetes.directory, "ca.crt"));
+    expectFile("kubernetes.reviewer.jwtFile", config.kubernetes.reviewer?.jwtFile, layout.kubernetes.reviewer.jwtFile);
+    expectFile("kubernetes.reviewer.caCertFile", config.kubernetes.reviewer?.caCertFile, layout.kubernetes.reviewer.caCertFile);
   }
   const loopbackPort = (key: string, url: string | undefined): number => {
     const parsed = url ? new URL(url) : undefined;
@@ -97,11 +94,11 @@ function withSecrets(value: unknown, secrets: Set<string>): unknown {
  */
 async function provisionerToken(servers: LocalServers, config: PlatformConfig, deletions: ApiCall[]): Promise<string> {
   const { endpoint, rootToken } = servers.vault;
-  const removals = deletions.map(({ method, path: callPath }) => `path ${JSON.stringify(callPath)} {\n  capabilities = ["${method === "DELETE" ? "delete" : "update"}"]\n}\n`);
-  const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("")}` : ""}`;
-  await vaultCall(endpoint, "PUT", "sys/policies/acl/provisioner", { token: rootToken, body: { policy } });
+  const removals = deletions.map(({ method, path: callPath }) => ruleText({ path: callPath, capabilities: [method === "DELETE" ? "delete" : "update"] }));
+  const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("\n")}\n` : ""}`;
+  await vaultCall(endpoint, "PUT", `sys/policies/acl/${PROVISIONER_POLICY}`, { token: rootToken, body: { policy } });
   const created = await vaultCall(endpoint, "POST", "auth/token/create-orphan", {
-    token: rootToken, body: { policies: ["provisioner"], ttl: PROVISIONER_TOKEN_TTL, display_name: "pulumi-provisioner", renewable: false },
+    token: rootToken, body: { policies: [PROVISIONER_POLICY], ttl: PROVISIONER_TOKEN_TTL, display_name: "pulumi-provisioner", renewable: false },
   });
   return created.auth.client_token;
 }
@@ -113,9 +110,9 @@ async function provisionerToken(servers: LocalServers, config: PlatformConfig, d
 export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const started = Date.now();
   const layout = localLayout(options.root);
-  const raw = options.raw ?? stackConfig(LOCAL_STACK);
+  const raw = stackConfig(LOCAL_STACK);
   const overrides = options.overrides ?? {};
-  const passphrase = options.passphrase ?? LOCAL_PASSPHRASE_DEFAULT;
+  const { passphrase } = options;
   // The whole stack is checked before anything starts, except the reviewer's files: the fake API server makes them.
   const withoutReviewerFiles = { ...overrides, kubernetes: { ...(overrides.kubernetes as object), reviewer: undefined } };
   const ports = checkedAgainstLayout(parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides: withoutReviewerFiles }), layout, false);
@@ -127,10 +124,10 @@ export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   checkedAgainstLayout(config, layout);
   const run = await runPlatform(config, LOCAL_STACK);
   const token = await provisionerToken(servers, config, deletionCalls(run.registrations, previous.resources));
-  const endpoint = { address: config.vault.address!, caCertificate: fs.readFileSync(path.resolve(PROJECT_ROOT, config.vault.caCertFile!), "utf8") };
   let applied: AppliedVaultResources;
   try {
-    applied = await applyVaultResources(endpoint, token, run.registrations, previous.resources);
+    // checkedAgainstLayout made sure the stack's vault.address and caCertFile are this server's.
+    applied = await applyVaultResources(servers.vault.endpoint, token, run.registrations, previous.resources);
   } finally {
     await vaultCall(servers.vault.endpoint, "POST", "auth/token/revoke-self", { token }).catch(() => undefined);
   }

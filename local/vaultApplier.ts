@@ -17,6 +17,7 @@
 import { createHash } from "crypto";
 import { Secret } from "../lib/secret";
 import { isSecretInput, Registration } from "../offline/runtime";
+import { VAULT_TYPES } from "../components/resourceTypes";
 import { VaultEndpoint, VaultResponse, vaultRequest } from "./vaultHttp";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
@@ -61,8 +62,6 @@ export type StepKind = "create" | "update" | "replace" | "delete" | "same";
 export interface AppliedVaultResources {
   /** Every call, in order. */
   calls: MadeCall[];
-  /** The `vault:` registrations created, updated or replaced, in order. */
-  applied: Array<{ type: string; name: string }>;
   /** Every registration and every removed resource with what happened to it, in order. */
   steps: Array<{ kind: StepKind; type: string; name: string }>;
   /** The `vault:` resources that exist after this run: the next run's `previous`. */
@@ -128,6 +127,8 @@ interface Mapping {
   update?: "create" | "changed" | ((i: Inputs) => ApiCall[]);
   /** With update "changed": fields the provider's update sends whether or not they changed. */
   alwaysSent?: string[];
+  /** Inputs whose change the provider's update handles with calls the stand-in does not model (a remount); such a change is refused. */
+  unmodelled?: string[];
   /** The delete calls (none when the provider's Delete makes no call). */
   remove: (i: Inputs, outputs: ResourceOutputs) => ApiCall[];
 }
@@ -208,7 +209,7 @@ function sameSet(a: unknown, b: unknown): boolean {
 export const MAPPINGS: Record<string, Mapping> = {
   // vault/resource_mount.go mountWrite -> createMount: client.Sys().MountWithContext (POST sys/mounts/<path>),
   // then mountRead -> mountutil.GetMount: client.Sys().GetMountWithContext (GET sys/mounts/<path>).
-  "vault:index/mount:Mount": {
+  [VAULT_TYPES.mount]: {
     source: "vault/resource_mount.go (mountWrite, createMount, readMount); util/mountutil/mountutil.go GetMount",
     inputs: ["path", "type", "description", "options", "defaultLeaseTtlSeconds", "maxLeaseTtlSeconds", "local", "sealWrap", "externalEntropyAccess", "auditNonHmacRequestKeys", "auditNonHmacResponseKeys", "listingVisibility"],
     provides: (i) => [`mount:${trim(i.path)}`],
@@ -233,13 +234,14 @@ export const MAPPINGS: Record<string, Mapping> = {
     // always sent); mountDelete: Sys().Unmount.
     replaceOn: ["type", "sealWrap", "externalEntropyAccess", "local"],
     update: (i) => [{ method: "POST", path: `sys/mounts/${trim(i.path)}/tune`, body: mountTune(i) }],
+    unmodelled: ["path"],
     remove: (i) => [{ method: "DELETE", path: `sys/mounts/${trim(i.path)}` }],
   },
 
   // vault/resource_kv_secret_backend_v2.go kvSecretBackendV2CreateUpdate: util.RetryWrite (Logical().Write, PUT
   // <mount>/config) with max_versions, cas_required and delete_version_after from d.Get (zero values included),
   // then kvSecretBackendV2Read: Logical().Read (GET <mount>/config).
-  "vault:kv/secretBackendV2:SecretBackendV2": {
+  [VAULT_TYPES.kvV2Config]: {
     source: "vault/resource_kv_secret_backend_v2.go (kvSecretBackendV2CreateUpdate, kvSecretBackendV2Read)",
     inputs: ["mount", "maxVersions", "casRequired", "deleteVersionAfter"],
     needs: (i) => [`mount:${trim(i.mount)}`],
@@ -258,7 +260,7 @@ export const MAPPINGS: Record<string, Mapping> = {
 
   // vault/resource_policy.go policyWrite: client.Sys().PutPolicy (PUT sys/policies/acl/<name> {policy}),
   // then policyRead: client.Sys().GetPolicy (GET sys/policies/acl/<name>).
-  "vault:index/policy:Policy": {
+  [VAULT_TYPES.policy]: {
     source: "vault/resource_policy.go (policyWrite, policyRead)",
     inputs: ["name", "policy"],
     provides: (i) => [`policy:${i.name}`],
@@ -275,7 +277,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // client.Sys().EnableAuthWithOptionsWithContext (POST sys/auth/<path>), then authBackendUpdate (no tune on a
   // new resource) -> readAuthMount -> mountutil.GetAuthMount: client.Sys().GetAuthWithContext, which reads
   // GET sys/mounts/auth/<path> ("so we don't require sudo permissions", api/sys_auth.go).
-  "vault:index/authBackend:AuthBackend": {
+  [VAULT_TYPES.authBackend]: {
     source: "vault/resource_auth_backend.go (authBackendWrite, authBackendUpdate); vault/auth_mount.go (createAuthMount, readAuthMount)",
     inputs: ["type", "path", "description", "local", "defaultLeaseTtlSeconds", "maxLeaseTtlSeconds", "listingVisibility", "auditNonHmacRequestKeys", "auditNonHmacResponseKeys", "sealWrap"],
     provides: (i) => [`auth:${trim(i.path ?? i.type)}`],
@@ -292,6 +294,7 @@ export const MAPPINGS: Record<string, Mapping> = {
     // updateAuthMount tunes sys/mounts/auth/<path>/tune; authMountDisable: Sys().DisableAuth.
     replaceOn: ["type", "local", "sealWrap"],
     update: (i) => [{ method: "POST", path: `sys/mounts/auth/${trim(i.path ?? i.type)}/tune`, body: mountTune(i) }],
+    unmodelled: ["path"],
     remove: (i) => [{ method: "DELETE", path: `sys/auth/${trim(i.path ?? i.type)}` }],
   },
 
@@ -299,7 +302,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // auth/<backend>/role/<name>) with approleAuthBackendRoleUpdateFields(create=true) (token fields only when
   // d.GetOk, bind_secret_id and local_secret_ids by GetOkExists with their defaults); a role_id input would add
   // PUT .../role-id. Then approleAuthBackendRoleRead: GET auth/<backend>/role/<name> and GET .../role-id.
-  "vault:appRole/authBackendRole:AuthBackendRole": {
+  [VAULT_TYPES.approleRole]: {
     source: "vault/resource_approle_auth_backend_role.go (approleAuthBackendRoleCreate, approleAuthBackendRoleUpdateFields, approleAuthBackendRoleRead); vault/auth_token.go updateTokenFields",
     inputs: ["backend", "roleName", "roleId", "bindSecretId", "secretIdBoundCidrs", "secretIdNumUses", "secretIdTtl", "localSecretIds", ...TOKEN_FIELD_INPUTS],
     needs: (i) => [`auth:${trim(i.backend ?? "approle")}`, ...policiesNeeded(i.tokenPolicies)],
@@ -341,7 +344,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // (PUT auth/<backend>/role/<name>/secret-id, or custom-secret-id with a secret_id) with metadata "" when unset,
   // cidr_list, ttl, num_uses when d.GetOk; then approleAuthBackendRoleSecretIDRead: Logical().Write (PUT
   // auth/<backend>/role/<name>/secret-id-accessor/lookup {secret_id_accessor}).
-  "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": {
+  [VAULT_TYPES.approleSecretId]: {
     source: "vault/resource_approle_auth_backend_role_secret_id.go (approleAuthBackendRoleSecretIDCreate, approleAuthBackendRoleSecretIDRead)",
     inputs: ["backend", "roleName", "cidrLists", "metadata", "ttl", "numUses"],
     needs: (i) => [`approle-role:${trim(i.backend ?? "approle")}/${i.roleName}`],
@@ -377,7 +380,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // included; token_period left out when token_ttl is set and the reverse) plus allowed/disallowed policies (and
   // globs), orphan, allowed_entity_aliases, renewable, path_suffix, token_type (default "default-service");
   // then tokenAuthBackendRoleRead: GET auth/token/roles/<name>.
-  "vault:tokenauth/authBackendRole:AuthBackendRole": {
+  [VAULT_TYPES.tokenRole]: {
     source: "vault/resource_token_auth_backend_role.go (tokenAuthBackendRoleCreate, tokenAuthBackendRoleUpdateFields, tokenAuthBackendRoleRead); vault/auth_token.go setTokenFields",
     inputs: ["roleName", "allowedPolicies", "allowedPoliciesGlobs", "disallowedPolicies", "disallowedPoliciesGlobs", "orphan", "allowedEntityAliases", "renewable", "pathSuffix", ...TOKEN_FIELD_INPUTS],
     needs: (i) => [...policiesNeeded(i.allowedPolicies), ...policiesNeeded(i.tokenPolicies)],
@@ -422,7 +425,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // client.Auth().Token().CreateWithRole (POST auth/token/create/<role>) or Create (POST auth/token/create);
   // then tokenRead: Token().LookupAccessor (POST auth/token/lookup-accessor {accessor}), which must answer
   // issue_time and expire_time as strings (a failed lookup drops the resource: the apply fails).
-  "vault:index/token:Token": {
+  [VAULT_TYPES.token]: {
     source: "vault/resource_token.go (tokenCreate, tokenRead)",
     inputs: ["roleName", "policies", "ttl", "explicitMaxTtl", "period", "noParent", "noDefaultPolicy", "displayName", "numUses", "renewable", "metadata"],
     needs: (i) => [...(ok(i.roleName) ? [`token-role:${i.roleName}`] : []), ...policiesNeeded(i.policies)],
@@ -460,7 +463,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // kubernetes_host, disable_iss_validation (d.Get, always), disable_local_ca_jwt when d.GetOk and, on Vault
   // 1.16+, use_annotations_as_alias_metadata (d.Get, always); then kubernetesAuthBackendConfigRead: GET
   // auth/<backend>/config.
-  "vault:kubernetes/authBackendConfig:AuthBackendConfig": {
+  [VAULT_TYPES.kubernetesConfig]: {
     source: "vault/resource_kubernetes_auth_backend_config.go (kubernetesAuthBackendConfigCreate, kubernetesAuthBackendConfigRead)",
     inputs: ["backend", "kubernetesHost", "kubernetesCaCert", "tokenReviewerJwt", "pemKeys", "issuer", "disableIssValidation", "disableLocalCaJwt", "useAnnotationsAsAliasMetadata"],
     needs: (i) => [`auth:${trim(i.backend ?? "kubernetes")}`],
@@ -490,7 +493,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // auth/<backend>/role/<name>) with kubernetesAuthBackendRoleUpdateFields(create=true): updateTokenFields,
   // bound_service_account_names / _namespaces / _namespace_selector, audience and alias_name_source when
   // d.GetOk; then kubernetesAuthBackendRoleRead: GET auth/<backend>/role/<name>.
-  "vault:kubernetes/authBackendRole:AuthBackendRole": {
+  [VAULT_TYPES.kubernetesRole]: {
     source: "vault/resource_kubernetes_auth_backend_role.go (kubernetesAuthBackendRoleCreate, kubernetesAuthBackendRoleUpdateFields, kubernetesAuthBackendRoleRead); vault/auth_token.go updateTokenFields",
     inputs: ["backend", "roleName", "boundServiceAccountNames", "boundServiceAccountNamespaces", "boundServiceAccountNamespaceSelector", "audience", "aliasNameSource", ...TOKEN_FIELD_INPUTS],
     needs: (i) => [`auth:${trim(i.backend ?? "kubernetes")}`, ...policiesNeeded(i.tokenPolicies)],
@@ -521,7 +524,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   // vault/resource_audit.go auditWrite: client.Sys().EnableAuditWithOptions (PUT sys/audit/<path> {type,
   // description, options, local}). The stored auditWrite returns without a read; auditRead (on refresh and
   // import) is client.Sys().ListAudit (GET sys/audit), done here as the read-back so a policy without it fails.
-  "vault:index/audit:Audit": {
+  [VAULT_TYPES.audit]: {
     source: "vault/resource_audit.go (auditWrite, auditRead)",
     inputs: ["type", "path", "description", "local", "options"],
     provides: (i) => [`audit:${trim(i.path ?? i.type)}`],
@@ -665,7 +668,7 @@ function steps(planned: ReturnType<typeof plan>, previous: ResourceState[]): Ste
     } else if (entry.mapping.replaceOn === "all" || changed.some((key) => (entry.mapping.replaceOn as string[]).includes(key))) {
       if (prior.protect && entry.registration.protect) refusals.push(PROTECTED_REPLACE(prior.urn));
       result.push({ kind: "replace", planned: entry, prior, changed });
-    } else if (entry.mapping.update === undefined || changed.includes("path")) {
+    } else if (entry.mapping.update === undefined || changed.some((key) => entry.mapping.unmodelled?.includes(key))) {
       refusals.push(`${entry.registration.type} (${entry.registration.name}): changing ${changed.join(", ")} is not modelled by the stand-in (local/vaultApplier.ts)`);
     } else {
       result.push({ kind: "update", planned: entry, prior, changed });
@@ -696,9 +699,9 @@ function credentials(state: ResourceState[]): Pick<AppliedVaultResources, "appro
   const approles: AppliedVaultResources["approles"] = {};
   const tokens: AppliedVaultResources["tokens"] = {};
   for (const { type, inputs, outputs } of state) {
-    if (type === "vault:appRole/authBackendRole:AuthBackendRole" || type === "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId") {
+    if (type === VAULT_TYPES.approleRole || type === VAULT_TYPES.approleSecretId) {
       approles[inputs.roleName] = { ...approles[inputs.roleName], ...outputs } as AppliedVaultResources["approles"][string];
-    } else if (type === "vault:index/token:Token") {
+    } else if (type === VAULT_TYPES.token) {
       tokens[ok(inputs.roleName) ? inputs.roleName : inputs.displayName ?? outputs.accessor] = outputs as unknown as AppliedVaultResources["tokens"][string];
     }
   }
@@ -717,7 +720,7 @@ function credentials(state: ResourceState[]): Pick<AppliedVaultResources, "appro
 export async function applyVaultResources(endpoint: VaultEndpoint, token: string, registrations: Registration[], previous: ResourceState[] = []): Promise<AppliedVaultResources> {
   const planned = plan(registrations);
   const todo = steps(planned, previous);
-  const out: AppliedVaultResources = { calls: [], applied: [], steps: [], state: [], approles: {}, tokens: {}, providerTokens: [] };
+  const out: AppliedVaultResources = { calls: [], steps: [], state: [], approles: {}, tokens: {}, providerTokens: [] };
   const providers = new Map(registrations.filter((registration) => registration.type === PROVIDER_TYPE).map((registration) => [registration.urn, unwrap(registration.inputs) as Inputs]));
   const clientTokens = new Map<string, Secret>();
 
@@ -768,6 +771,7 @@ export async function applyVaultResources(endpoint: VaultEndpoint, token: string
   const deletions: ResourceState[] = [];
   for (const step of todo) {
     if (step.kind === "delete") {
+      out.steps.push({ kind: "delete", type: step.prior!.type, name: step.prior!.name });
       deletions.push(step.prior!);
       continue;
     }
@@ -809,13 +813,11 @@ export async function applyVaultResources(endpoint: VaultEndpoint, token: string
       const last = out.calls[out.calls.length - 1];
       throw new VaultApplyError(registration.name, registration.type, { method: last.method, path: last.path, status: last.status }, [], problem);
     }
-    out.applied.push({ type: registration.type, name: registration.name });
   }
 
   for (const prior of deletions) {
     const mapping = MAPPINGS[prior.type];
     if (!mapping) throw new Error(`${prior.type} (${prior.name}): no mapping to Vault API calls in local/vaultApplier.ts to delete it`);
-    if (!out.steps.some((step) => step.name === prior.name && step.type === prior.type)) out.steps.push({ kind: "delete", type: prior.type, name: prior.name });
     const client = await clientFor(prior.provider);
     for (const call of mapping.remove(prior.inputs, prior.outputs)) await send(prior.name, prior.type, "delete", call, client);
   }

@@ -5,11 +5,11 @@
  * certificates, tokens) are placeholders made up here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ParseOptions, parseConfig, PlatformConfig, PROJECT, RawConfig } from "../config";
 import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 import { AWS_TYPES, KUBERNETES_TYPES, TLS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
+import { uuidFromSeed } from "../lib/uuid";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -76,7 +76,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case AWS_TYPES.launchTemplate: return { latestVersion: 1 };
     case AWS_TYPES.autoScalingGroup: return { name: `${name}-abc123` };
     // Secrets Manager's version IDs are UUIDs; this one follows the secret string, as a new version would.
-    case AWS_TYPES.secretVersion: return { versionId: uuidOf(JSON.stringify(inputs.secretString)) };
+    case AWS_TYPES.secretVersion: return { versionId: uuidFromSeed(JSON.stringify(inputs.secretString)) };
     case TLS_TYPES.privateKey: return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
     case TLS_TYPES.selfSignedCert:
     case TLS_TYPES.locallySignedCert: return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
@@ -93,10 +93,6 @@ export function computedState(type: string, name: string, inputs: Record<string,
 export type KnownState = (type: string, name: string) => Record<string, any> | undefined;
 let knownState: KnownState = () => undefined;
 
-function uuidOf(seed: string): string {
-  const hex = createHash("sha256").update(seed).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
 
 export const MOCKS: pulumi.runtime.Mocks = {
   newResource: (args) => {

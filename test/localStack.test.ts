@@ -240,8 +240,8 @@ describe("local stack: the committed Pulumi.local.yaml", () => {
     assert.equal(localDirectory({}), path.join(PROJECT_ROOT, ".local"));
     assert.equal(path.resolve(PROJECT_ROOT, committed["vault-platform:vault"].caCertFile), layout.vault.caFile);
     const reviewer = committed["vault-platform:kubernetes"].reviewer;
-    assert.equal(path.resolve(PROJECT_ROOT, reviewer.jwtFile), path.join(layout.kubernetes.directory, "reviewer.jwt"));
-    assert.equal(path.resolve(PROJECT_ROOT, reviewer.caCertFile), path.join(layout.kubernetes.directory, "ca.crt"));
+    assert.equal(path.resolve(PROJECT_ROOT, reviewer.jwtFile), layout.kubernetes.reviewer.jwtFile);
+    assert.equal(path.resolve(PROJECT_ROOT, reviewer.caCertFile), layout.kubernetes.reviewer.caCertFile);
   });
 
   it("moves the local folder with VAULT_PLATFORM_LOCAL_DIR", () => {

@@ -97,6 +97,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
     const caNamespaces = new Set<string>();
     for (const consumer of args.consumers) {
       const binding = consumer.kubernetes!;
+      const audience = binding.audience ?? DEFAULT_AUDIENCE;
       if (kube) new k8s.core.v1.ServiceAccount(`${name}-${consumer.name}`, { metadata: { name: binding.serviceAccount, namespace: binding.namespace } }, kube);
       new vault.kubernetes.AuthBackendRole(`${name}-${consumer.name}`, {
         backend: auth.path,
@@ -106,7 +107,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         tokenPolicies: [args.policyNames[consumer.name]],
         tokenTtl: seconds(binding.tokenTtl),
         tokenPeriod: seconds(binding.tokenPeriod),
-        audience: binding.audience ?? DEFAULT_AUDIENCE,
+        audience,
       }, child);
       if (kube && args.caCertificate !== undefined && !caNamespaces.has(binding.namespace)) {
         caNamespaces.add(binding.namespace);
@@ -119,9 +120,9 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         role: consumer.name,
         namespace: binding.namespace,
         serviceAccount: binding.serviceAccount,
-        audience: binding.audience ?? DEFAULT_AUDIENCE,
+        audience,
         annotations: injectorAnnotations(consumer.name, settings.authPath, args.caCertificate !== undefined),
-        tokenVolume: projectedTokenVolume(binding.audience ?? DEFAULT_AUDIENCE),
+        tokenVolume: projectedTokenVolume(audience),
       };
     }
 
