@@ -35,8 +35,9 @@ const LOG_DIR = "/var/log/vault";
 const TOKEN_PUT = (status: number): ImdsRequest => ({ method: "PUT", path: "/latest/api/token", status });
 const IP_GET = (status: number): ImdsRequest => ({ method: "GET", path: "/latest/meta-data/local-ipv4", status });
 const ID_GET = (status: number): ImdsRequest => ({ method: "GET", path: "/latest/meta-data/instance-id", status });
+const REGION = stackConfig(STACK)["aws:region"];
 /** What a node that gives up asks the Auto Scaling API, with the instance ID from IMDS. */
-const MARK_UNHEALTHY = (region: string) => ["autoscaling", "set-instance-health", "--region", region, "--instance-id", INSTANCE_ID,
+const MARK_UNHEALTHY = ["autoscaling", "set-instance-health", "--region", REGION, "--instance-id", INSTANCE_ID,
   "--health-status", "Unhealthy", "--no-should-respect-grace-period"];
 const STARTED = ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault", "is-active --quiet vault"];
 
@@ -82,7 +83,7 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
       files: [script, template],
       command,
       env: RETRY_ENV,
-      expectedAwsArgs: ["secretsmanager", "get-secret-value", "--region", stackConfig(STACK)["aws:region"], "--secret-id", tlsSecretArn,
+      expectedAwsArgs: ["secretsmanager", "get-secret-value", "--region", REGION, "--secret-id", tlsSecretArn,
         "--version-id", versionId, "--query", "SecretString", "--output", "text"],
       inspect: [TLS_DIR, CERT, KEY, ANCHOR, CONFIG, LOG_DIR],
     };
@@ -186,7 +187,7 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     const { result, requests } = await bootstrap("secrets-manager-down", { failingTokenPuts: 0, failingIpGets: 0 }, "down");
     assert.notEqual(result.exitCode, 0);
     assert.ok(result.stderr.includes(`vault-bootstrap: Secrets Manager (${tlsSecretArn}) unreachable after ${ATTEMPTS} attempts\n`), result.stderr);
-    assert.deepEqual(result.awsCalls, [...Array(ATTEMPTS).fill(node.expectedAwsArgs), MARK_UNHEALTHY(stackConfig(STACK)["aws:region"])]);
+    assert.deepEqual(result.awsCalls, [...Array(ATTEMPTS).fill(node.expectedAwsArgs), MARK_UNHEALTHY]);
     assert.match(result.stderr, new RegExp(`^vault-bootstrap: marked ${INSTANCE_ID} unhealthy; the Auto Scaling group replaces it$`, "m"));
     assert.deepEqual(requests, [TOKEN_PUT(200), ID_GET(200), IP_GET(200)]);
     assert.ok(result.elapsedMs >= sleepMsBefore(ATTEMPTS) && result.elapsedMs < GIVE_UP_BOUND_MS, `gave up after ${result.elapsedMs} ms`);
@@ -198,7 +199,7 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     const { result } = await bootstrap("vault-never-starts", { failingTokenPuts: 0, failingIpGets: 0 }, secretString, false);
     assert.notEqual(result.exitCode, 0);
     assert.match(result.stderr, new RegExp(`^vault-bootstrap: vault.service active unreachable after ${ATTEMPTS} attempts$`, "m"));
-    assert.deepEqual(result.awsCalls, [node.expectedAwsArgs, MARK_UNHEALTHY(stackConfig(STACK)["aws:region"])]);
+    assert.deepEqual(result.awsCalls, [node.expectedAwsArgs, MARK_UNHEALTHY]);
     assert.deepEqual(result.systemctlCalls, [...STARTED.slice(0, -1), ...Array(ATTEMPTS).fill("is-active --quiet vault")]);
   });
 

@@ -58,7 +58,7 @@ export async function failOver(cluster: VaultCluster, signal: NodeJS.Signals, ti
   }
   const seconds = (performance.now() - started) / 1000;
   await stopping;
-  const lockSeconds = (lockAcquiredAt(successor) - signalledAt) / 1000;
+  const lockSeconds = (lockAcquiredAt(successor, signalledAt) - signalledAt) / 1000;
   const lockErrors = others.flatMap((node) => logSince(node, signalledAt).filter((entry) => LOCK_ERROR.test(entry)).map((entry) => `${node.name}: ${entry}`));
   cluster.start(active);
   await cluster.waitForHealth(active, 429, REJOIN_TIMEOUT_MS);
@@ -76,10 +76,9 @@ function logSince(node: VaultNode, since: number): string[] {
   return entries.filter((entry) => entry.at >= since).map((entry) => entry.text);
 }
 
-/** When the node's current process last logged taking the HA lock (Vault logs UTC with milliseconds). */
-function lockAcquiredAt(node: VaultNode): number {
-  const lines = fs.readFileSync(node.process!.logFile, "utf8").split("\n");
-  const stamp = lines.map((line) => ACQUIRED_LOCK.exec(line)?.[1]).filter((found) => found !== undefined).pop();
+/** When the node last logged taking the HA lock since `since` (Vault logs UTC with milliseconds). */
+function lockAcquiredAt(node: VaultNode, since: number): number {
+  const stamp = logSince(node, since).map((entry) => ACQUIRED_LOCK.exec(entry)?.[1]).filter((found) => found !== undefined).pop();
   if (!stamp) throw new Error(`${node.name} became active without logging that it acquired the lock; see ${node.process!.logFile}`);
   return Date.parse(stamp);
 }

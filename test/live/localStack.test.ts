@@ -26,6 +26,8 @@ import { generatedTenants } from "../../scripts/generatedTenants";
 import { freeLoopbackPort } from "./devVault";
 import { registerCleanup, runDirectory, waitFor } from "./processes";
 import { jsonRequest } from "../../local/jsonHttp";
+import { onlyOfType, valueOf } from "../programRun";
+import { PROVIDER_TYPES } from "../../components/resourceTypes";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 
 const PASSPHRASE = "live-test-passphrase";
@@ -102,13 +104,11 @@ describe("live: the local stack (npm start), and the consumers using it", functi
     console.log(`local stack: ${Object.entries(observed).map(([key, value]) => `${key}: ${value}`).join("; ") || "nothing measured"}`);
   });
 
-  const consumers = (): ConsumerEntry[] => consumersOfStack;
-
   describe("the applier", () => {
     const fakeEndpoint = { address: "http://127.0.0.1:9" };
 
     it("refuses a vault: type it has no mapping for, before any call", async () => {
-      const provider = run.registrations.find((registration) => registration.type === "pulumi:providers:vault")!;
+      const provider = onlyOfType(run, PROVIDER_TYPES.vault);
       const unknown: Registration = { ...provider, type: "vault:index/namespace:Namespace", name: "ns", custom: true, inputs: { path: "team" }, provider: `${provider.urn}::id` };
       await assert.rejects(applyVaultResources(fakeEndpoint, "unused", [provider, unknown]), (error: Error) => {
         assert.ok(!(error instanceof VaultApplyError), `a call was made: ${error.message}`);
@@ -226,7 +226,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       const paths = [...new Set(applied.calls.map((call) => call.path))];
       const answer = await vaultCall(endpoint(), "POST", "sys/capabilities", { ...asRoot(), body: { token: provisionerToken, paths } });
       const refused = applied.calls.filter((call) => {
-        const granted: string[] = answer.data?.[call.path] ?? answer[call.path] ?? [];
+        const granted: string[] = answer.data[call.path] ?? [];
         return !neededCapabilities(call).some((capability) => granted.includes(capability));
       }).map((call) => `${call.method} ${call.path}`);
       // lookup-self is in Vault's default policy; seal-status needs no token.
@@ -340,7 +340,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
     const kes = () => ({ token: kesToken! });
 
     it("the program's KES settings point at kv, KV v1, prefix kes", async () => {
-      const settings = await new Promise<any>((resolve) => run.outputs.kesKeystore!.apply((value) => { resolve(value); return value; }));
+      const settings: any = await valueOf(run.outputs.kesKeystore!);
       assert.deepEqual({ engine: settings.kes.engine, version: settings.kes.version, prefix: settings.kes.prefix }, { engine: "kv", version: "v1", prefix: "kes" });
     });
 
@@ -379,7 +379,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
     });
 
     it("the program's APISIX settings use prefix kv/apisix", async () => {
-      const settings = await new Promise<any>((resolve) => run.outputs.apisixVault!.apply((value) => { resolve(value); return value; }));
+      const settings: any = await valueOf(run.outputs.apisixVault!);
       assert.equal(settings.apisix.prefix, "kv/apisix");
     });
 
@@ -411,7 +411,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
     };
     const login = async (namespace: string, serviceAccount: string, audience: string) =>
       vaultRequest(endpoint(), "POST", "auth/kubernetes/login", { body: { role: "my-app", jwt: await serviceAccountToken(namespace, serviceAccount, audience) } });
-    const binding = () => consumers().find((consumer) => consumer.name === "my-app")!.kubernetes!;
+    const binding = () => consumersOfStack.find((consumer) => consumer.name === "my-app")!.kubernetes!;
 
     before(async () => {
       await vaultCall(endpoint(), "PUT", "secret/data/my-app/config", { ...asRoot(), body: { data: { database: "postgres://my-app" } } });
@@ -458,7 +458,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       const tokens: Record<string, string | undefined> = { apisix: applied.tokens.apisix?.token.reveal(), kes: kesToken, "my-app": myAppToken };
       const mismatches: string[] = [];
       let checked = 0;
-      for (const consumer of consumers()) {
+      for (const consumer of consumersOfStack) {
         const token = tokens[consumer.name];
         assert.ok(token, `no live token for consumer ${consumer.name}`);
         const statements = [...(consumer.expect?.allow ?? []).map((s) => ({ s, allow: true })), ...(consumer.expect?.deny ?? []).map((s) => ({ s, allow: false }))];
@@ -466,27 +466,28 @@ describe("live: the local stack (npm start), and the consumers using it", functi
         const answer = await vaultCall(endpoint(), "POST", "sys/capabilities", { ...asRoot(), body: { token, paths } });
         for (const { s, allow } of statements) {
           const [capability, statementPath] = s.split(" ");
-          const granted: string[] = answer.data?.[statementPath] ?? answer[statementPath];
+          const granted: string[] = answer.data[statementPath];
           if (granted.includes(capability) !== allow) mismatches.push(`${consumer.name}: ${allow ? "allow" : "deny"} ${s}, Vault grants [${granted.join(", ")}]`);
           checked++;
         }
       }
       assert.deepEqual(mismatches, []);
-      const declared = consumers().reduce((sum, consumer) => sum + (consumer.expect?.allow?.length ?? 0) + (consumer.expect?.deny?.length ?? 0), 0);
+      const declared = consumersOfStack.reduce((sum, consumer) => sum + (consumer.expect?.allow?.length ?? 0) + (consumer.expect?.deny?.length ?? 0), 0);
       assert.equal(checked, declared);
-      assert.ok(checked >= 2 * consumers().length, `only ${checked} statements checked`);
+      assert.ok(checked >= 2 * consumersOfStack.length, `only ${checked} statements checked`);
     });
   });
 
   describe("the file audit device", () => {
     it("exists at file/ with the configured file path", async () => {
       const audits = await vaultCall(endpoint(), "GET", "sys/audit", asRoot());
-      const device = audits.data?.["file/"] ?? audits["file/"];
+      const device = audits.data["file/"];
       assert.equal(device?.type, "file");
       assert.equal(device.options.file_path, "stdout");
     });
 
     it("recorded the consumers' requests, HMAC'd: no SecretID or token in clear", () => {
+      assert.ok(kesToken && myAppToken, "the consumer tokens were not obtained");
       const text = fs.readFileSync(layout.vault.stdout, "utf8");
       const entries = auditEntries(layout);
       const requested = (requestPath: string) => entries.some((entry) => entry.type === "request" && entry.request?.path === requestPath);
@@ -494,7 +495,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       assert.ok(requested("kv/kes/key-1"), "no audited KES key request");
       assert.ok(requested("kv/apisix/consumer/jack/jwt-auth"), "no audited APISIX read");
       assert.ok(requested("auth/kubernetes/login"), "no audited Kubernetes login");
-      for (const secret of [applied.approles.kes.secretId.reveal(), applied.tokens.apisix.token.reveal(), kesToken!, myAppToken!, "jack-hs256-secret"]) {
+      for (const secret of [applied.approles.kes.secretId.reveal(), applied.tokens.apisix.token.reveal(), kesToken, myAppToken, "jack-hs256-secret"]) {
         assert.ok(!text.includes(secret), "a secret is in the audit log in clear");
       }
     });
@@ -582,7 +583,7 @@ describe("live: the local stack (npm start), and the consumers using it", functi
       assert.deepEqual(Object.keys(applied.tokens), ["apisix"]);
     });
 
-    it(`${TENANTS} generated tenants are applied and removed again, each login working`, async function () {
+    it(`${TENANTS} generated tenants are applied and removed again, each AppRole login and each issued token carrying its policy`, async function () {
       this.timeout(300_000);
       const tenants = generatedTenants(TENANTS);
       const added = await start({ consumers: [...consumersOfStack, ...tenants] });
@@ -596,6 +597,11 @@ describe("live: the local stack (npm start), and the consumers using it", functi
         return login.auth.policies.includes(`tenant-${name}`);
       }));
       assert.ok(logins.length > 0 && logins.every(Boolean), "an AppRole tenant cannot log in with its policy");
+      const tokens = await Promise.all(Object.entries(added.applied.tokens).filter(([name]) => name.startsWith("tenant-")).map(async ([name, { token }]) => {
+        const self = await vaultCall(endpoint(), "GET", "auth/token/lookup-self", { token: token.reveal() });
+        return self.data.policies.includes(`tenant-${name}`);
+      }));
+      assert.ok(tokens.length > 0 && tokens.every(Boolean), "a token tenant's token does not carry its policy");
       const removed = await start();
       assert.equal(vaultSteps(removed).filter((step) => step.startsWith("delete ")).length, expected);
       observed.tenants = `${TENANTS} tenants: ${expected} resources created in ${added.seconds.toFixed(1)} s, deleted in ${removed.seconds.toFixed(1)} s ` +

@@ -17,6 +17,9 @@ const LAYOUTS: string[][] = [
   ...RESERVED_MOUNT_ROOTS.flatMap((root) => [[root], [`${root}/kv`]]),
 ];
 
+/** A KV v1 mount's body, for Vault's sys/mounts. */
+const KV1 = { type: "kv", options: { version: "1" } };
+
 function configAccepts(paths: string[]): boolean {
   const config = devConfig();
   config["vault-platform:mounts"].push(...paths.map((path) => ({ path, version: 1 })));
@@ -34,9 +37,11 @@ describe("live: mount layouts, the config against a real Vault", function () {
   before(async function () {
     this.timeout(60_000);
     vault = await startDevVault();
-    const root = { token: vault.rootToken };
-    // -dev mounts secret/ as KV v2 already.
-    await vaultCall(vault.endpoint, "POST", "sys/mounts/kv", { ...root, body: { type: "kv", options: { version: "1" } } });
+    // The dev stack's mounts, as the config sees them; -dev has mounted secret/ (KV v2) already.
+    for (const { path, version } of devConfig()["vault-platform:mounts"] as Array<{ path: string; version: number }>) {
+      if (path === "secret") continue;
+      await vaultCall(vault.endpoint, "POST", `sys/mounts/${path}`, { token: vault.rootToken, body: { type: "kv", options: { version: String(version) } } });
+    }
   });
   after(async () => {
     if (vault) await stopProcess(vault.process);
@@ -49,7 +54,7 @@ describe("live: mount layouts, the config against a real Vault", function () {
       const refusals: string[] = [];
       const mounted: string[] = [];
       for (const path of layout) {
-        const response = await vaultRequest(vault.endpoint, "POST", `sys/mounts/${path}`, { ...root, body: { type: "kv", options: { version: "1" } } });
+        const response = await vaultRequest(vault.endpoint, "POST", `sys/mounts/${path}`, { ...root, body: KV1 });
         if (response.status === 204) mounted.push(path);
         else refusals.push(`${path}: ${response.status} ${JSON.stringify(response.body?.errors)}`);
       }
