@@ -8,19 +8,12 @@ import {
   plannerPolicyText, plannerRules, provisionerPolicyText, provisionerRequirements, verifyAccess,
 } from "../access";
 import { Acl, parsePolicy } from "../acl";
-import { readProvisionerFile, VaultLayerModel } from "../config";
+import { readProvisionerFile } from "../config";
 import { stackPolicies } from "../scripts/provisionerPolicy";
 import { runProgram } from "../offline/runtime";
 import { PROJECT_ROOT } from "../config";
 import { runPlan } from "../scripts/plan";
-import { devWithVault, encodeConfig, layerWith } from "./fixtures";
-
-/** Adds a token consumer "probe" with this policy text. */
-function withProbePolicy(text: string): VaultLayerModel {
-  return layerWith((config) => {
-    config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" } });
-  }, { probe: text });
-}
+import { devWithVault, encodeConfig, layerWith, withProbe } from "./fixtures";
 
 describe("access: the dev stack", () => {
   it("meets every declared expectation, fires no lint, and its committed provisioner policy is the generated one", () => {
@@ -68,7 +61,7 @@ describe("access: expectations", () => {
 });
 
 describe("access: lints", () => {
-  const lint = (text: string) => policyLints(withProbePolicy(text));
+  const lint = (text: string) => policyLints(withProbe(text));
   it("flags sudo", () => assert.match(lint('path "kv/probe/*" { capabilities = ["read", "sudo"] }').join("\n"), /policies\/probe\.hcl:1: path "kv\/probe\/\*" \(policy probe\) grants sudo/));
   it("flags sys/", () => assert.match(lint('path "sys/mounts/*" { capabilities = ["read"] }').join("\n"), /reaches sys\/, the system backend/));
   it("flags a segment wildcard that reaches sys/", () => assert.match(lint('path "+/mounts/+" { capabilities = ["read"] }').join("\n"), /reaches sys\//));
@@ -118,7 +111,9 @@ describe("access: cross-tenant reads fail the verdict unless declared", () => {
 
   it("passes it with an expect.allow that reads one of kes's paths, not with one elsewhere", () => {
     assert.deepEqual(verifyAccess(readsKes({ expect: { allow: ["read kv/kes/key-1"] } })).problems, []);
-    assert.equal(verifyAccess(readsKes({ expect: { allow: ["read kv/probe/key-1"], deny: [] } })).problems.filter((problem) => problem.startsWith("isolation:")).length, 1);
+    assert.deepEqual(verifyAccess(readsKes({ expect: { allow: ["read kv/probe/key-1"], deny: [] } })).problems.filter((problem) => problem.startsWith("isolation:")), [
+      'isolation: probe can read kv/kes/<any> (kes\'s) without declaring it; add shares: [kes] or an expect.allow "read <a kes path>" to probe, or narrow probe\'s policy',
+    ]);
   });
 
   it("refuses shares naming an undeclared consumer or the consumer itself", () => {
@@ -130,7 +125,7 @@ describe("access: cross-tenant reads fail the verdict unless declared", () => {
 
 describe("access: isolation", () => {
   it("reports a consumer that can read another consumer's paths", () => {
-    const config = withProbePolicy('path "kv/*" { capabilities = ["read"] }');
+    const config = withProbe('path "kv/*" { capabilities = ["read"] }');
     const findings = isolationFindings(consumerAccess(config));
     assert.ok(findings.every((finding) => finding.reader === "probe" && finding.path.startsWith("kv/")), "only the probe reads others' kv/ paths");
     assert.deepEqual(findings.filter((finding) => ["apisix", "kes"].includes(finding.owner)), [
@@ -250,8 +245,10 @@ describe("access: the provisioner policy", () => {
     assert.ok(!planner.allows("update", "sys/policies/acl/apisix") && !planner.allows("delete", "auth/approle/role/kes"));
   });
 
-  it("the plan fails a stack whose committed file is stale or missing, naming the command that fixes it", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-provisioner-"));
+  it("reports a stack's committed file as stale or missing, naming the command that fixes it", () => {
+    // policies/provisioner/ and policies/planner/ side by side, as provisionerFileProblems looks for them.
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-provisioner-")), "provisioner");
+    fs.mkdirSync(dir);
     const layer = dev();
     const missing = provisionerFileProblems(layer, "dev", dir);
     assert.match(missing[0], /^provisioner: policies\/provisioner\/dev\.hcl is missing; write it with `npm run provisioner-policy -- --stack dev --write`$/);

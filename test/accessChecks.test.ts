@@ -8,21 +8,7 @@ import {
 } from "../access";
 import { parsePolicy } from "../acl";
 import { PROJECT_ROOT, VaultLayerModel } from "../config";
-import { layerWith } from "./fixtures";
-import { Config } from "./invalidConfigs";
-
-/** The dev stack plus a token consumer "probe" with this policy text (and any other consumer fields). */
-function withProbe(policy: string, fields: Record<string, unknown> = {}): VaultLayerModel {
-  return layerWith((config) => {
-    keepCommittedConsumers(config);
-    config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" }, ...fields });
-  }, { probe: policy });
-}
-
-/** The dev stack's committed consumers only, so a consumer a user adds (see "Adding a consumer") changes no expected list here. */
-function keepCommittedConsumers(config: Config): void {
-  config["vault-platform:consumers"] = config["vault-platform:consumers"].filter((consumer: { name: string }) => ["apisix", "kes", "my-app"].includes(consumer.name));
-}
+import { keepCommittedConsumers, layerWith, withProbe } from "./fixtures";
 
 const lint = (policy: string) => policyLints(withProbe(policy));
 /** The lint messages for the probe's first rule, written `written`. */

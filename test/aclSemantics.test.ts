@@ -4,23 +4,12 @@
  * parseutil.ParseCommaStringSlice, HCL v1 decoding), each checked against Vault's source.
  */
 import { strict as assert } from "assert";
+import { block, caps } from "./policyCorpus";
 import { Acl, AclRequest, Capability, globMatch, HclSyntaxError, parseHcl, parsePolicy, PolicyError, ROOT_PROTECTED_PATHS } from "../acl";
+import { thrown } from "./assertions";
 
-const block = (path: string, ...lines: string[]) => `path "${path}" {\n${lines.map((line) => `  ${line}\n`).join("")}}\n`;
-const caps = (...capabilities: string[]) => `capabilities = [${capabilities.map((c) => `"${c}"`).join(", ")}]`;
 const aclOf = (...policies: string[]) => new Acl(policies.map((text, index) => parsePolicy(text, `p${index}.hcl`)));
 const allows = (policies: string[], capability: Capability, path: string, request?: AclRequest) => aclOf(...policies).allows(capability, path, request);
-
-/** The error of class `kind` that `action` throws; fails when it throws nothing or something else. */
-function thrown<E extends Error>(kind: new (...args: any[]) => E, action: () => unknown): E {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof kind, `expected a ${kind.name}, got ${String(error)}`);
-    return error;
-  }
-  throw new Error(`no ${kind.name} was thrown`);
-}
 
 /** The PolicyError parsePolicy throws for this text (source "f.hcl", or none when null). */
 const policyError = (text: string, source: string | null = "f.hcl") => thrown(PolicyError, () => (source === null ? parsePolicy(text) : parsePolicy(text, source)));
@@ -42,22 +31,29 @@ describe("acl semantics: root-protected paths", () => {
     assert.deepEqual([...ROOT_PROTECTED_PATHS], [...sysRoot.map((path) => `sys/${path}`), "auth/token/revoke-orphan", "auth/token/revoke-orphan/*", "auth/token/accessors*"]);
   });
 
-  for (const pattern of sysRoot) {
-    const path = `sys/${concrete(pattern)}`;
+  for (const pattern of ROOT_PROTECTED_PATHS) {
+    const path = concrete(pattern);
     it(`update ${path} needs sudo`, () => {
       assert.equal(without.allows("update", path), false);
       assert.equal(withSudo.allows("update", path), true);
     });
   }
 
+  it("needs sudo whatever the operation: read and list as well as update", () => {
+    for (const [capability, path] of [["read", "sys/audit"], ["read", "sys/leases/lookup/x"], ["list", "sys/leases/lookup/"], ["read", "sys/auth/approle"]] as const) {
+      assert.equal(without.allows(capability, path), false, `${capability} ${path}`);
+      assert.equal(withSudo.allows(capability, path), true, `${capability} ${path}`);
+    }
+  });
+
   it("needs sudo under the token store's accessors prefix too", () => {
     assert.equal(without.allows("list", "auth/token/accessors/"), false);
     assert.equal(withSudo.allows("list", "auth/token/accessors/"), true);
   });
 
-  it("treats an exact root path as exact: its longer siblings need no sudo", () => {
+  it("treats an exact root path as exact (its longer siblings need no sudo), and leaves other paths alone", () => {
     // sys/seal-status is unauthenticated in Vault, sys/leases/renew is in the default policy.
-    for (const path of ["sys/seal-status", "sys/leases/renew", "sys/auditx", "sys/rawdata"]) {
+    for (const path of ["sys/seal-status", "sys/leases/renew", "sys/auditx", "sys/rawdata", "sys/mounts/kv", "sys/policies/acl/app", "sys/auth", "auth/token/create"]) {
       assert.equal(without.allows("update", path), true, path);
     }
   });

@@ -69,6 +69,8 @@ for (const [stack, expected] of [
       const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
       assert.deepEqual(bySid.ReportOwnHealth.Action, ["autoscaling:SetInstanceHealth"]);
       assert.deepEqual(bySid.ReportOwnHealth.Condition, { StringEquals: { "autoscaling:ResourceTag/Name": group.tags.find((tag: any) => tag.key === "Name").value } });
+      // SetInstanceHealth takes no group ARN before the group exists: Resource "*", narrowed by the tag condition.
+      assert.equal(bySid.ReportOwnHealth.Resource, "*");
       delete bySid.ReportOwnHealth;
       document.Statement = Object.values(bySid);
       assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
@@ -186,8 +188,9 @@ for (const [stack, expected] of [
         { min: group.instanceRefresh.preferences.minHealthyPercentage, max: group.instanceRefresh.preferences.maxHealthyPercentage, rollback: group.instanceRefresh.preferences.autoRollback },
         { min: 100, max: 200, rollback: true },
       );
-      assert.equal(group.instanceRefresh.preferences.checkpointPercentages.at(-1), 100);
-      assert.ok(group.launchTemplate.version !== undefined, "the group follows the template's latest version");
+      assert.deepEqual(group.instanceRefresh.preferences.checkpointPercentages, refreshCheckpoints(expected.nodes));
+      const template = onlyOfType(run, AWS_TYPES.launchTemplate);
+      assert.equal(group.launchTemplate.version, String(computedState(template.type, template.name, template.inputs).latestVersion), "the group follows the template's latest version");
     });
 
     it("exports the address, CA, key, table, group and the worst-case failover time", () => {

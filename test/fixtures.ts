@@ -28,15 +28,34 @@ export function devWithVault(): Config {
   return config;
 }
 
-/** The dev stack's declarations (Vault layer on), changed by `mutate`, with extra policy files next to a copy of the real ones. */
-export function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-layer-")), "policies");
+/** A policies/ copy with these files written over it (file name -> text). */
+export function policyDirWith(files: Record<string, string>): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-policies-")), "policies");
   fs.mkdirSync(dir);
   for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-  for (const [name, text] of Object.entries(extraPolicies)) fs.writeFileSync(path.join(dir, `${name}.hcl`), text);
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+/** The dev stack's declarations (Vault layer on), changed by `mutate`, with extra policies (name -> text) next to a copy of the real ones. */
+export function layerWith(mutate: (config: Config) => void, extraPolicies: Record<string, string> = {}): VaultLayerModel {
   const config = devWithVault();
   mutate(config);
-  return parseConfig(encodeConfig(config), { env: {}, policyDir: dir }).vaultLayer;
+  const files = Object.fromEntries(Object.entries(extraPolicies).map(([name, text]) => [`${name}.hcl`, text]));
+  return parseConfig(encodeConfig(config), { env: {}, policyDir: policyDirWith(files) }).vaultLayer;
+}
+
+/** The dev stack's committed consumers only, so a consumer a user adds (see "Adding a consumer") changes no expected list. */
+export function keepCommittedConsumers(config: Config): void {
+  config["vault-platform:consumers"] = config["vault-platform:consumers"].filter((consumer: { name: string }) => ["apisix", "kes", "my-app"].includes(consumer.name));
+}
+
+/** The committed dev consumers plus a token consumer "probe" with this policy text (and any other consumer fields). */
+export function withProbe(policy: string, fields: Record<string, unknown> = {}): VaultLayerModel {
+  return layerWith((config) => {
+    keepCommittedConsumers(config);
+    config["vault-platform:consumers"].push({ name: "probe", policy: "probe", token: { ttl: "1h" }, ...fields });
+  }, { probe: policy });
 }
 
 export { encodeConfig };

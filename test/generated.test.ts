@@ -185,7 +185,8 @@ describe("generated node files", () => {
     it(`passes \`logrotate --debug\`, which reads the size cap: rotated at ${AUDIT_LOG_MAX_SIZE} before the day is over`, () => {
       const result = logrotateCheck(rule);
       assert.equal(result.status, 0, result.output);
-      assert.match(result.output, /log files >= 524288000 are rotated earlier/);
+      assert.equal(AUDIT_LOG_MAX_SIZE, "500M");
+      assert.match(result.output, new RegExp(`log files >= ${500 * 1024 * 1024} are rotated earlier`));
     });
 
     it("logrotate flags an unknown directive (the check can fail)", () => {
@@ -197,7 +198,8 @@ describe("generated node files", () => {
       const cloudConfig = yaml.load(renderCloudConfig(params).replace(/^#cloud-config\n/, "")) as { write_files: Array<{ path: string; content: string }> };
       assert.equal(cloudConfig.write_files.find((file) => file.path === "/etc/systemd/system/logrotate.timer.d/10-hourly.conf")?.content, renderLogrotateHourly());
       const script = renderBootstrapScript(params);
-      assert.ok(script.indexOf("systemctl daemon-reload") < script.indexOf("systemctl restart logrotate.timer"), "the timer restarts after daemon-reload");
+      const [reload, timer, vault] = ["systemctl daemon-reload", "systemctl restart logrotate.timer", "systemctl enable --now vault"].map((command) => script.indexOf(command));
+      assert.ok(reload >= 0 && reload < timer && timer < vault, "daemon-reload, then the timer, then Vault");
     });
   });
 });

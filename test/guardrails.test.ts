@@ -4,6 +4,7 @@ import { ProgramRun, Registration, runProgram, unwrapSecret } from "../offline/r
 import { stackConfig } from "../config";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { AWS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
+import { consumer } from "./invalidConfigs";
 
 /** The mocked registrations as the pack sees resources (secret markers unwrapped, provider by name). */
 export function guardedResources(run: ProgramRun): GuardedResource[] {
@@ -125,7 +126,7 @@ describe("guardrails: the whole pack on the mocked stacks", () => {
     const config = devWithVault();
     config["vault-platform:cluster"].allowedCidrs = ["0.0.0.0/0"];
     config["vault-platform:cluster"].allowAnyCidr = true;
-    (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "kes")!.approle.secretIdTtl = "0";
+    consumer(config, "kes").approle.secretIdTtl = "0";
     const violations = evaluate(guardedResources(await runProgram(encodeConfig(config))), { stack: "prod" });
     assert.deepEqual(violations, [
       "no-open-ingress: vault-firewall-lb-api-0-0-0-0-0: ingress from 0.0.0.0/0 is not allowed",
@@ -136,7 +137,7 @@ describe("guardrails: the whole pack on the mocked stacks", () => {
   it("bounds SecretIDs on every stack: the 30-day default passes, 91 days fails in dev, 31 days in prod", async () => {
     const withTtl = async (ttl: string | undefined, stack: string) => {
       const config = devWithVault();
-      const kes = (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "kes")!;
+      const kes = consumer(config, "kes");
       if (ttl === undefined) delete kes.approle.secretIdTtl;
       else kes.approle.secretIdTtl = ttl;
       return evaluate(guardedResources(await runProgram(encodeConfig(config))), { stack }).filter((violation) => violation.startsWith("approle-secret-id-bounded"));

@@ -60,7 +60,8 @@ export const CLUSTER_CASES: InvalidCase[] = [
 ];
 
 const consumers = (config: Config) => config["vault-platform:consumers"] as Config[];
-const consumer = (config: Config, name: string) => consumers(config).find((entry) => entry.name === name)!;
+/** The named consumer's entry in a config, to change in place. */
+export const consumer = (config: Config, name: string) => consumers(config).find((entry) => entry.name === name)!;
 
 /** Invalid Vault declarations; the Vault layer is switched on with a token unless a case says otherwise. */
 export const VAULT_CASES: InvalidCase[] = [

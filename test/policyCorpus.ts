@@ -2,6 +2,11 @@
  * Broken policy files and what each must be refused with: the policy-file tests check the messages,
  * and the live suite checks that Vault refuses the same texts (after ${name} is substituted).
  */
+/** A `path` block with these body lines, as policy HCL. */
+export const block = (path: string, ...lines: string[]) => `path "${path}" {\n${lines.map((line) => `  ${line}\n`).join("")}}\n`;
+/** A `capabilities = [...]` line. */
+export const caps = (...capabilities: string[]) => `capabilities = [${capabilities.map((c) => `"${c}"`).join(", ")}]`;
+
 export const BROKEN_POLICIES: Array<[title: string, text: string, message: RegExp]> = [
   ["an unknown capability", '# tenant\npath "kv/${name}/*" {\n  capabilities = ["read", "write"]\n}\n', /^vault-platform:consumers\[1\] \(kes\)\.policy policies\/kes\.hcl:3: path "kv\/kes\/\*": invalid capability "write"/],
   ["'+*'", 'path "kv/+*" {\n  capabilities = ["read"]\n}\n', /policies\/kes\.hcl:1: path "kv\/\+\*": invalid use of wildcards \('\+\*' is forbidden\)/],

@@ -1,34 +1,19 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../config";
-import { availablePolicies, POLICY_DIR, PROVISIONER_DIR, readPolicyFile } from "../config/policyFiles";
+import { availablePolicies, PROVISIONER_DIR, readPolicyFile } from "../config/policyFiles";
 import { parsePolicy } from "../acl";
-import { devWithVault, encodeConfig } from "./fixtures";
+import { devWithVault, encodeConfig, policyDirWith } from "./fixtures";
 import { Config } from "./invalidConfigs";
 import { BROKEN_POLICIES } from "./policyCorpus";
-
-/** A policies/ copy with these files written over it (name -> text). */
-function policyDirWith(files: Record<string, string>): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-policies-")), "policies");
-  fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".hcl"))) fs.copyFileSync(path.join(POLICY_DIR, file), path.join(dir, file));
-  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
-  return dir;
-}
+import { thrown } from "./assertions";
 
 /** The one ConfigError message for the dev declarations, changed by `mutate`, with these policy files. */
 function configFailure(files: Record<string, string>, mutate: (config: Config) => void = () => undefined): string {
   const config = devWithVault();
   mutate(config);
-  try {
-    parseConfig(encodeConfig(config), { env: {}, policyDir: policyDirWith(files) });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.message;
-  }
-  assert.fail("the configuration was accepted");
+  return thrown(ConfigError, () => parseConfig(encodeConfig(config), { env: {}, policyDir: policyDirWith(files) })).message;
 }
 
 const failureFor = (kesPolicy: string) => configFailure({ "kes.hcl": kesPolicy });

@@ -7,12 +7,12 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
 }
 
-export function ofType(run: ProgramRun, type: string): Registration[] {
+export function ofType(run: Pick<ProgramRun, "registrations">, type: string): Registration[] {
   return run.registrations.filter((registration) => registration.type === type);
 }
 
 /** The one registration of this type; fails when there are none or several. */
-export function onlyOfType(run: ProgramRun, type: string): Registration {
+export function onlyOfType(run: Pick<ProgramRun, "registrations">, type: string): Registration {
   const found = ofType(run, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0];

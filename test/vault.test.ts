@@ -12,6 +12,7 @@ import { provisionerRequirements } from "../access";
 import { devWithVault, encodeConfig } from "./fixtures";
 import { ProgramRun, isSecretInput, runProgram, unwrapSecret } from "../offline/runtime";
 import { ofType, onlyOfType, valueOf } from "./programRun";
+import { consumer } from "./invalidConfigs";
 
 
 function byInput(run: ProgramRun, type: string, key: string, value: unknown) {
@@ -147,7 +148,7 @@ describe("vault layer: the dev declarations", () => {
       { type: "socket", path: "socket", options: { address: "logs.internal:5170", socket_type: "tcp" }, protect: true });
     assert.ok(socket.dependencies.includes(file.urn));
     const layer = parseConfig(encodeConfig(config), { env: {} }).vaultLayer;
-    assert.ok(provisionerRequirements(layer).some((statement) => statement.capability === "sudo" && statement.path === "sys/audit/socket"));
+    assert.deepEqual(provisionerRequirements(layer).filter((statement) => statement.path === "sys/audit/socket").map((statement) => statement.capability), ["create", "update", "sudo"]);
     assert.equal(ofType(run, VAULT_TYPES.audit).length, 1, "no socket device unless the stack names a collector");
   });
 
@@ -190,7 +191,7 @@ describe("vault layer: the dev declarations", () => {
 
   it("gives the token volume the audience the role requires, also a consumer's own", async () => {
     const config = devWithVault();
-    const myApp = (config["vault-platform:consumers"] as Array<Record<string, any>>).find((consumer) => consumer.name === "my-app")!;
+    const myApp = consumer(config, "my-app");
     myApp.kubernetes.audience = "https://vault.example.internal";
     const custom = await runProgram(encodeConfig(config), "dev", { env: {} });
     const role = onlyOfType(custom, VAULT_TYPES.kubernetesRole).inputs;

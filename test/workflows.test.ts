@@ -28,8 +28,9 @@ describe("workflows", () => {
     for (const secret of WRITING_SECRETS) assert.ok(!text.includes(secret), `preview.yml names ${secret}`);
     assert.equal(parsed.jobs.preview.env?.VAULT_TOKEN, "${{ secrets.VAULT_PLANNER_TOKEN }}");
     assert.match(text, /role-to-assume: \$\{\{ secrets\.AWS_READONLY_ROLE_ARN \}\}/);
-    const commands = Object.values(parsed.jobs).flatMap((job) => job.steps).map((step) => step.with?.command).filter((command) => command !== undefined);
-    assert.deepEqual(commands, ["preview"]);
+    const steps = Object.values(parsed.jobs).flatMap((job) => job.steps);
+    assert.deepEqual(steps.map((step) => step.with?.command).filter((command) => command !== undefined), ["preview"]);
+    assert.deepEqual(steps.filter((step) => /\bpulumi\s+up\b/.test(step.run ?? "")).map((step) => step.run), [], "a run step calls pulumi up");
   });
 
   it("deploy.yml runs pulumi up only on main (or by hand), per stack through its protected environment, after the offline plan", () => {
@@ -39,7 +40,8 @@ describe("workflows", () => {
     assert.equal(deploy.environment, "${{ matrix.stack }}", "the secrets come from the stack's protected environment");
     assert.equal(deploy.env?.VAULT_TOKEN, "${{ secrets.VAULT_PROVISIONER_TOKEN }}");
     const steps = deploy.steps.map((step) => step.with?.command ?? step.run ?? step.uses);
-    assert.ok(steps.findIndex((step) => /npm run -s plan/.test(String(step))) < steps.indexOf("up"), "the plan gates the deploy");
+    const plan = steps.findIndex((step) => /npm run -s plan/.test(String(step)));
+    assert.ok(plan >= 0 && plan < steps.indexOf("up"), "the plan gates the deploy");
     assert.equal(parsed.permissions.contents, "read");
   });
 });
