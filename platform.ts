@@ -8,7 +8,7 @@ import * as path from "path";
 import { verifyAccess } from "./access";
 import { VaultCluster } from "./components/cluster";
 import { VaultConfiguration } from "./components/vault";
-import { ConfigError, PlatformConfig, PROJECT } from "./config";
+import { ConfigError, PlatformConfig, PROJECT, PROJECT_ROOT } from "./config";
 import { cacheDirectory } from "./lib/cacheDirectory";
 
 /** The stack outputs; secrets stay Pulumi secrets. */
@@ -87,7 +87,8 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
     const provider = new vault.Provider("vault", {
       address: vaultAddress!,
       token: config.vaultToken!,
-      caCertFile: config.vault.caCertFile ?? (caCertificate ? caFileFor(stack, caCertificate) : undefined),
+      // Relative to the project folder, as every file the config names, wherever the provider runs.
+      caCertFile: config.vault.caCertFile !== undefined ? path.resolve(PROJECT_ROOT, config.vault.caCertFile) : caCertificate ? caFileFor(stack, caCertificate) : undefined,
       maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,
     });
     const kubernetesProvider = config.kubernetes.enabled && !config.kubernetes.reviewer ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;

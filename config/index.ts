@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ClusterConfig, clusterSchema, DisabledCluster, disabledClusterSchema, isDisabledCluster } from "./cluster";
 import { checkCrossKeyRules } from "./crossKeyRules";
-import { defaultIssueText, describeIssue, failOnProblems, firstIssuePerPath, PROJECT } from "./messages";
+import { defaultIssueText, describeIssue, didYouMean, failOnProblems, firstIssuePerPath, PROJECT } from "./messages";
 import { POLICY_DIR } from "./policyFiles";
 import type { RawConfig } from "./stackFile";
 import { deriveVaultLayer, VaultLayerModel } from "./vaultModel";
@@ -80,6 +80,11 @@ function decoded(raw: RawConfig, key: ConfigKey, override: unknown): unknown {
       value = text;
     }
   }
+  return withOverride(value, override);
+}
+
+/** A key's value with an override applied: an object is merged key by key onto the stack's object, anything else replaces it. */
+export function withOverride(value: unknown, override: unknown): unknown {
   if (override === undefined) return value;
   const isObject = (candidate: unknown) => typeof candidate === "object" && candidate !== null && !Array.isArray(candidate);
   return isObject(override) && isObject(value) ? { ...(value as object), ...(override as object) } : override;
@@ -95,7 +100,7 @@ export function parseConfig(raw: RawConfig, { env = process.env, policyDir = POL
   for (const key of Object.keys(raw)) {
     const [namespace, name] = key.split(":");
     if (namespace === PROJECT && !known.includes(name as ConfigKey)) {
-      problems.push(`${key} is not a setting of this project; known keys: ${known.join(", ")}`);
+      problems.push(`${key} is not a setting of this project${didYouMean(name, known)}; known keys: ${known.join(", ")}`);
     }
   }
   const region = raw["aws:region"];

@@ -1,5 +1,6 @@
 /** How configuration problems read: one ConfigError, each line naming its key and the fix. */
 import * as pulumi from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 
 /** The project's config namespace: every key is `vault-platform:<key>`. */
@@ -49,8 +50,11 @@ export function defaultIssueText(issue: z.core.$ZodRawIssue): string | undefined
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined ? "is required" : `must be ${article(issue.expected)}`;
-    case "unrecognized_keys":
-      return `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; check the spelling against the README's configuration reference`;
+    case "unrecognized_keys": {
+      const known = Object.keys((issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape ?? {});
+      const named = issue.keys.map((key) => `"${key}"${didYouMean(key, known)}`).join(", ");
+      return `has unknown key${issue.keys.length > 1 ? "s" : ""} ${named}; check the spelling against the README's configuration reference`;
+    }
     case "too_small":
       if (issue.origin === "array") return `must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`;
       return issue.origin === "string" ? "must not be empty" : `must be at least ${issue.minimum}`;
@@ -61,6 +65,14 @@ export function defaultIssueText(issue: z.core.$ZodRawIssue): string | undefined
     default:
       return undefined;
   }
+}
+
+/** ` (did you mean "x"?)` when a known name is a likely typo's target (at most 2 edits, and fewer than half the letters), else "". */
+export function didYouMean(given: string, known: readonly string[]): string {
+  if (known.length === 0) return "";
+  const nearest = closest(given, [...known]);
+  const edits = distance(given, nearest);
+  return edits <= 2 && edits < given.length / 2 ? ` (did you mean "${nearest}"?)` : "";
 }
 
 function article(expected: string): string {

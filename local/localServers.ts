@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { resolveTools } from "../scripts/liveTools";
+import { toolPath } from "../scripts/liveTools";
 import { PROJECT_ROOT } from "../config";
 import { BackgroundProcess, runningFromPidFile, startInBackground, stopFromPidFile } from "./backgroundProcess";
 import { makeClusterTls } from "./tlsFiles";
@@ -18,10 +18,9 @@ export function localDirectory(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface LocalLayout {
   root: string;
-  vault: { config: string; data: string; tls: string; caFile: string; initFile: string; pidFile: string; stdout: string; log: string };
+  vault: { config: string; data: string; tls: string; caFile: string; initFile: string; provisionerFile: string; pidFile: string; stdout: string; log: string };
   /** The fake API server's folder; it writes the reviewer's JWT and its CA there, which the stack's kubernetes.reviewer names. */
   kubernetes: { directory: string; reviewer: { jwtFile: string; caCertFile: string }; pidFile: string; stdout: string; log: string };
-  stateFile: string;
 }
 
 export function localLayout(root: string): LocalLayout {
@@ -31,7 +30,7 @@ export function localLayout(root: string): LocalLayout {
     root,
     vault: {
       config: path.join(vault, "vault.hcl"), data: path.join(vault, "data"), tls: path.join(vault, "tls"),
-      caFile: path.join(vault, "tls", "ca.crt"), initFile: path.join(vault, "init.json"), pidFile: path.join(vault, "vault.pid"),
+      caFile: path.join(vault, "tls", "ca.crt"), initFile: path.join(vault, "init.json"), provisionerFile: path.join(vault, "provisioner.json"), pidFile: path.join(vault, "vault.pid"),
       // Vault prints its banner and, with the local stack's `audit.path: stdout`, the audit log on stdout; its log on stderr.
       stdout: path.join(vault, "stdout.log"), log: path.join(vault, "vault.log"),
     },
@@ -39,7 +38,6 @@ export function localLayout(root: string): LocalLayout {
       directory: kubernetes, reviewer: { jwtFile: path.join(kubernetes, "reviewer.jwt"), caCertFile: path.join(kubernetes, "ca.crt") },
       pidFile: path.join(kubernetes, "fake.pid"), stdout: path.join(kubernetes, "fake.json"), log: path.join(kubernetes, "fake.log"),
     },
-    stateFile: path.join(root, "state.json"),
   };
 }
 
@@ -93,7 +91,7 @@ async function startVault(layout: LocalLayout, port: number): Promise<LocalServe
   const started = process === undefined;
   if (!process) {
     fs.writeFileSync(files.config, localVaultConfig(layout, port), { mode: 0o600 });
-    const vaultBinary = resolveTools(["vault"], (line) => console.error(line)).vault.path;
+    const vaultBinary = await toolPath("vault");
     process = startInBackground("vault", vaultBinary, ["server", `-config=${files.config}`], { pidFile: files.pidFile, stdout: files.stdout, stderr: files.log },
       { PATH: globalThis.process.env.PATH, HOME: globalThis.process.env.HOME });
   }

@@ -1,24 +1,26 @@
 /**
  * `npm start` and `npm stop` for the `local` stack (Pulumi.local.yaml): the servers it needs, the
- * provisioning token, and the stand-in for `pulumi up --stack local` (local/vaultApplier.ts), with its
- * state in the local folder. The Pulumi CLI and the Vault provider cannot be built here (see the README),
- * so this is not the Pulumi engine: it runs the program under the mock runtime and applies what it
- * registers through the calls terraform-provider-vault makes.
+ * provisioning token, and `pulumi up --stack local` through the real Pulumi engine (local/engine.ts) with
+ * the Vault provider stand-in (local/provider/). The state is the engine's, in the local folder.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { ConfigKey, parseConfig, PlatformConfig, PROJECT_ROOT, PROVISIONER_POLICY, stackConfig } from "../config";
-import { VAULT_TYPES } from "../components/resourceTypes";
-import { Secret } from "../lib/secret";
-import { runPlatform } from "../offline/runtime";
-import { LocalState, readLocalState, writeLocalState } from "./localState";
-import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
+import * as yaml from "js-yaml";
+import { OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { ConfigKey, parseConfig, PlatformConfig, PROJECT, PROJECT_ROOT, PROVISIONER_POLICY, readProvisionerFile, stackConfig, withOverride } from "../config";
 import { provisionerPolicyText, ruleText } from "../access";
-import { ApiCall, AppliedVaultResources, applyVaultResources, deletionCalls, ResourceState } from "./vaultApplier";
-import { vaultCall } from "./vaultHttp";
+import { runPlatform } from "../offline/runtime";
+import { toolPath } from "../scripts/liveTools";
+import { revealed } from "../lib/wireSecret";
+import { EngineLayout, engineLayout, engineStack, EngineStep, stepCollector, TOKEN_KEY } from "./engine";
+import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
+import { MadeCall } from "./provider/standIn";
+import { RESOURCE_CALLS } from "./provider/vaultCalls";
+import { vaultCall, vaultRequest } from "./vaultHttp";
 
 export const LOCAL_STACK = "local";
-/** The provisioning token lives as long as one `npm start` may take; the provider's child token (20 min) fits inside. */
-const PROVISIONER_TOKEN_TTL = "1h";
+/** The provisioning token is periodic: each `npm start` renews it, so the provider's token input stays the same between runs. */
+const PROVISIONER_TOKEN_PERIOD = "24h";
 
 export interface LocalStackOptions {
   /** The local folder (default .local/, or VAULT_PLATFORM_LOCAL_DIR). */
@@ -27,14 +29,21 @@ export interface LocalStackOptions {
   overrides?: Partial<Record<ConfigKey, unknown>>;
   /** PULUMI_CONFIG_PASSPHRASE, for the state's secrets. */
   passphrase: string;
+  /** Receives the engine's display as `pulumi up` prints it (default: none). */
+  onOutput?: (text: string) => void;
 }
 
 export interface LocalUp {
   servers: LocalServers;
   config: PlatformConfig;
-  applied: AppliedVaultResources;
-  /** The stack outputs, secrets as Secret. */
-  outputs: Record<string, unknown>;
+  /** What the engine did with each resource (create, same, update, replace, delete). */
+  steps: EngineStep[];
+  /** The stand-in's Vault calls of this run, in order. */
+  calls: MadeCall[];
+  /** The stack outputs; secret ones only with `secret: true`. */
+  outputs: OutputMap;
+  /** The engine's stack, for preview, refresh and destroy. */
+  stack: Stack;
   seconds: number;
 }
 
@@ -62,96 +71,99 @@ export function checkedAgainstLayout(config: PlatformConfig, layout: LocalLayout
   return ports;
 }
 
-/** The Vault outputs each resource really computed, for the program's second run (the one whose outputs are real). */
-function knownOutputs(resources: ResourceState[]) {
-  const byResource = new Map(resources.map((resource) => [`${resource.type}::${resource.name}`, resource.outputs]));
-  return (type: string, name: string): Record<string, any> | undefined => {
-    const outputs = byResource.get(`${type}::${name}`);
-    if (!outputs) return undefined;
-    const reveal = (value: unknown) => (value instanceof Secret ? value.reveal() : value);
-    switch (type) {
-      case VAULT_TYPES.approleRole: return { roleId: outputs.roleId };
-      case VAULT_TYPES.approleSecretId: return { secretId: reveal(outputs.secretId), accessor: outputs.secretIdAccessor };
-      case VAULT_TYPES.token: return { clientToken: reveal(outputs.token) };
-      default: return undefined;
-    }
-  };
-}
-
-/** The outputs with every known secret value held as a Secret, deeply. */
-function withSecrets(value: unknown, secrets: Set<string>): unknown {
-  if (typeof value === "string") return secrets.has(value) ? new Secret(value) : value;
-  if (Array.isArray(value)) return value.map((item) => withSecrets(item, secrets));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withSecrets(item, secrets)]));
-  return value;
+/** The committed stack file's config as YAML values, each override applied as parseConfig applies it. */
+export function stackDocumentConfig(stack: string, overrides: Partial<Record<ConfigKey, unknown>> = {}): Record<string, unknown> {
+  const document = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  const config = { ...document.config };
+  for (const [key, override] of Object.entries(overrides)) config[`${PROJECT}:${key}`] = withOverride(config[`${PROJECT}:${key}`], override);
+  return config;
 }
 
 /**
- * The provisioning token's policy for this run: the one generated from the declarations, plus the delete
- * calls of what this run removes (the new declarations no longer name those paths; on a real stack the
- * administrator writes the narrower policy after such an up). Written with the local root token, then a
- * fresh orphan token with only that policy, as the runbook does.
+ * The delete calls of what this run removes: the state's unprotected `vault:` resources the program no
+ * longer registers (a run of the program under the mock runtime tells which). The provisioner policy
+ * generated from the new declarations no longer names their paths; on a real stack the administrator
+ * writes the wider policy for such an up, then the narrower one.
  */
-async function provisionerToken(servers: LocalServers, config: PlatformConfig, deletions: ApiCall[]): Promise<string> {
-  const { endpoint, rootToken } = servers.vault;
-  const removals = deletions.map(({ method, path: callPath }) => ruleText({ path: callPath, capabilities: [method === "DELETE" ? "delete" : "update"] }));
-  const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("\n")}\n` : ""}`;
-  await vaultCall(endpoint, "PUT", `sys/policies/acl/${PROVISIONER_POLICY}`, { token: rootToken, body: { policy } });
-  const created = await vaultCall(endpoint, "POST", "auth/token/create-orphan", {
-    token: rootToken, body: { policies: [PROVISIONER_POLICY], ttl: PROVISIONER_TOKEN_TTL, display_name: "pulumi-provisioner", renewable: false },
-  });
-  return created.auth.client_token;
+async function removalRules(stack: Stack, config: PlatformConfig): Promise<string[]> {
+  const registered = new Set((await runPlatform(config, LOCAL_STACK)).registrations.map((registration) => registration.urn));
+  const resources: Array<{ urn: string; type: string; protect?: boolean; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> =
+    (await stack.exportStack()).deployment?.resources ?? [];
+  return resources
+    .filter((resource) => RESOURCE_CALLS[resource.type] && !resource.protect && !registered.has(resource.urn))
+    .flatMap((resource) => RESOURCE_CALLS[resource.type].remove(revealed(resource.inputs ?? {}), revealed(resource.outputs ?? {})))
+    .map(({ method, path: callPath }) => ruleText({ path: callPath, capabilities: [method === "DELETE" ? "delete" : "update"] }));
 }
 
 /**
- * Starts what is not running, then brings Vault to what Pulumi.local.yaml declares: a first run creates
- * everything, a second one with nothing changed makes no change.
+ * The provisioning token: the policy generated from the declarations (plus what this run deletes) written
+ * with the local root token, and a periodic orphan token holding only that policy, kept in the local
+ * folder (mode 0600) and renewed each start. Returns whether a new token was made.
+ */
+async function provisionerToken(servers: LocalServers, layout: LocalLayout, policy: string): Promise<{ token: string; minted: boolean }> {
+  const { endpoint, rootToken } = servers.vault;
+  await vaultCall(endpoint, "PUT", `sys/policies/acl/${PROVISIONER_POLICY}`, { token: rootToken, body: { policy } });
+  const file = layout.vault.provisionerFile;
+  if (fs.existsSync(file)) {
+    const { token } = JSON.parse(fs.readFileSync(file, "utf8")) as { token: string };
+    if ((await vaultRequest(endpoint, "PUT", "auth/token/renew-self", { token, body: { increment: PROVISIONER_TOKEN_PERIOD } })).status === 200) return { token, minted: false };
+  }
+  const created = await vaultCall(endpoint, "POST", "auth/token/create-orphan", {
+    token: rootToken, body: { policies: [PROVISIONER_POLICY], period: PROVISIONER_TOKEN_PERIOD, display_name: "pulumi-provisioner", renewable: true },
+  });
+  fs.writeFileSync(file, JSON.stringify({ token: created.auth.client_token }), { mode: 0o600 });
+  return { token: created.auth.client_token, minted: true };
+}
+
+/** The provisioner policy file no longer matches the declarations: `npm run provisioner-policy -- --stack local --write` fixes it. */
+export function staleProvisionerFile(config: PlatformConfig): string | undefined {
+  const committed = readProvisionerFile(LOCAL_STACK);
+  if (committed?.text === provisionerPolicyText(config.vaultLayer, LOCAL_STACK)) return undefined;
+  return `${committed?.file ?? `policies/provisioner/${LOCAL_STACK}.hcl`} does not match Pulumi.${LOCAL_STACK}.yaml (npm start used the policy generated from the stack); ` +
+    `refresh it with \`npm run provisioner-policy -- --stack ${LOCAL_STACK} --write\``;
+}
+
+/** The engine stack of the local folder, with the stack's config (overrides applied) written to it. */
+export async function localEngineStack(root: string, passphrase: string, overrides: Partial<Record<ConfigKey, unknown>> = {}): Promise<Stack> {
+  return engineStack({ layout: engineLayout(root), stack: LOCAL_STACK, pulumi: await toolPath("pulumi"), passphrase, config: stackDocumentConfig(LOCAL_STACK, overrides) });
+}
+
+/** The stand-in's calls since the log was last cleared. */
+export function madeCalls(layout: EngineLayout): MadeCall[] {
+  return fs.existsSync(layout.callLog) ? fs.readFileSync(layout.callLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as MadeCall) : [];
+}
+
+/**
+ * Starts what is not running, then runs `pulumi up` of the local stack through the engine: a first run
+ * creates everything, a second one with nothing changed changes nothing.
  */
 export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const started = Date.now();
   const layout = localLayout(options.root);
-  const raw = stackConfig(LOCAL_STACK);
   const overrides = options.overrides ?? {};
-  const { passphrase } = options;
+  const raw = stackConfig(LOCAL_STACK);
   // The whole stack is checked before anything starts, except the reviewer's files: the fake API server makes them.
   const withoutReviewerFiles = { ...overrides, kubernetes: { ...(overrides.kubernetes as object), reviewer: undefined } };
   const ports = checkedAgainstLayout(parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides: withoutReviewerFiles }), layout, false);
-  const previous = readLocalState(layout.stateFile, passphrase);
+  const pulumi = await toolPath("pulumi");
 
   const servers = await startLocalServers(layout, ports);
-  // The provider's token input is never used by the stand-in, which is handed the token itself.
-  const config = parseConfig(raw, { env: { VAULT_TOKEN: "provisioner-token-made-below" }, overrides });
+  const config = parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides });
   checkedAgainstLayout(config, layout);
-  const run = await runPlatform(config, LOCAL_STACK);
-  const token = await provisionerToken(servers, config, deletionCalls(run.registrations, previous.resources));
-  let applied: AppliedVaultResources;
-  try {
-    // checkedAgainstLayout made sure the stack's vault.address and caCertFile are this server's.
-    applied = await applyVaultResources(servers.vault.endpoint, token, run.registrations, previous.resources);
-  } finally {
-    await vaultCall(servers.vault.endpoint, "POST", "auth/token/revoke-self", { token }).catch(() => undefined);
-  }
-  const real = await runPlatform(config, LOCAL_STACK, {}, knownOutputs(applied.state));
-  const secrets = new Set(applied.state.flatMap((resource) => Object.values(resource.outputs)).filter((value): value is Secret => value instanceof Secret).map((value) => value.reveal()));
-  const state: LocalState = { resources: applied.state, outputs: withSecrets(real.resolved, secrets) as Record<string, unknown> };
-  writeLocalState(layout.stateFile, passphrase, state);
-  return { servers, config, applied, outputs: state.outputs, seconds: (Date.now() - started) / 1000 };
+  const engine = engineLayout(options.root);
+  const stack = await engineStack({ layout: engine, stack: LOCAL_STACK, pulumi, passphrase: options.passphrase, config: stackDocumentConfig(LOCAL_STACK, overrides) });
+  const removals = await removalRules(stack, config);
+  const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("\n")}\n` : ""}`;
+  const { token, minted } = await provisionerToken(servers, layout, policy);
+  if (minted || (await stack.getAllConfig())[TOKEN_KEY] === undefined) await stack.setConfig(TOKEN_KEY, { value: token, secret: true });
+
+  fs.rmSync(engine.callLog, { force: true });
+  const collector = stepCollector();
+  const result = await stack.up({ onEvent: collector.onEvent, onOutput: options.onOutput, color: "never" });
+  return { servers, config, steps: collector.steps(), calls: madeCalls(engine), outputs: result.outputs, stack, seconds: (Date.now() - started) / 1000 };
 }
 
 /** `npm stop`: ends the servers `npm start` left running; the folder (state, Vault's data) stays for the next start. */
 export function localDown(root: string): Promise<string[]> {
   return stopLocalServers(localLayout(root));
-}
-
-/** One stack output by dotted path (`kesKeystore.kes.approle.id`), from the last `npm start`. */
-export function localOutput(root: string, passphrase: string, dottedPath: string): unknown {
-  const { outputs } = readLocalState(localLayout(root).stateFile, passphrase);
-  let value: unknown = outputs;
-  for (const key of dottedPath.split(".").filter((part) => part !== "")) {
-    if (!value || typeof value !== "object" || !(key in value)) {
-      throw new Error(`no output ${dottedPath}${Object.keys(outputs).length === 0 ? " (run npm start first)" : `; outputs: ${Object.keys(outputs).join(", ")}`}`);
-    }
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }

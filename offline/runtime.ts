@@ -11,6 +11,8 @@ import { createPlatform, PlatformOptions, PlatformOutputs } from "../platform";
 import { AWS_TYPES, KUBERNETES_TYPES, TLS_TYPES, VAULT_TYPES } from "../components/resourceTypes";
 import { uuidFromSeed } from "../lib/uuid";
 
+export { isSecretInput, unwrapSecret } from "../lib/wireSecret";
+
 export const ACCOUNT_ID = "123456789012";
 
 export interface Registration {
@@ -147,17 +149,4 @@ async function runStack(stack: string, raw: RawConfig, platformConfig: () => Pla
   await settled;
   await pulumi.runtime.disconnect();
   return { registrations: current, outputs, resolved };
-}
-
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-
-/** True when an input reached the engine marked secret. */
-export function isSecretInput(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
-}
-
-/** The value of an input, unwrapped from its secret marker if it has one. */
-export function unwrapSecret(value: any): any {
-  return isSecretInput(value) ? value.value : value;
 }

@@ -6,6 +6,19 @@ import * as path from "path";
 
 export interface ToolResult { status: number | null; output: string }
 
+/** Each validator's command and the Debian package that brings it (what .ci/run installs). */
+export const VALIDATORS: ReadonlyArray<{ command: string; debianPackage: string }> = [
+  { command: "cloud-init", debianPackage: "cloud-init" },
+  { command: "shellcheck", debianPackage: "shellcheck" },
+  { command: "systemd-analyze", debianPackage: "systemd" },
+  { command: "logrotate", debianPackage: "logrotate" },
+];
+
+/** The validators not on PATH. */
+export function missingValidators(): Array<{ command: string; debianPackage: string }> {
+  return VALIDATORS.filter(({ command }) => spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0);
+}
+
 function run(command: string, args: string[]): ToolResult {
   const result = spawnSync(command, args, { encoding: "utf8" });
   if (result.error) throw new Error(`${command} is not installed (bash .ci/run installs it): ${result.error.message}`);
@@ -39,4 +52,14 @@ export function logrotateCheck(ruleText: string): ToolResult {
   const rule = tempFile("vault-audit", ruleText);
   const result = run("logrotate", ["--debug", "--state", path.join(path.dirname(rule), "state"), rule]);
   return { status: /^error:/m.test(result.output) ? 1 : result.status, output: result.output };
+}
+
+// `npm test` runs this first: one line naming what is missing and how to install it, instead of a failure per test.
+if (require.main === module) {
+  const missing = missingValidators();
+  if (missing.length > 0) {
+    console.error(`npm test needs ${missing.map(({ command }) => command).join(", ")} to check the generated node files: ` +
+      `apt-get install -y ${missing.map(({ debianPackage }) => debianPackage).join(" ")} (as root; bash .ci/run does it)`);
+    process.exit(1);
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * The cluster, running: three real Vault servers started from the program's own rendered vault.hcl,
  * each on its own address in a network namespace, with DynamoDB (dynalite) for storage and the HA
- * lock and a KMS stand-in for auto-unseal. It observes the health answers in every state, applies
+ * lock and local-kms (an AWS KMS emulator built from its Go module) for auto-unseal. It observes the health answers in every state, applies
  * both stacks' target-group health checks to them, and measures failover when the active node is
  * killed (SIGKILL) or stopped (SIGTERM), while a writer keeps writing.
  */
@@ -10,10 +10,10 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { HA_LOCK_TIMING, worstCaseFailoverSeconds } from "../../components/cluster/loadBalancer";
 import { VAULT_API_PORT, VAULT_CLUSTER_PORT } from "../../components/cluster/userData";
-import { resolveTools } from "../../scripts/liveTools";
+import { toolPath } from "../../scripts/liveTools";
 import { HealthAnswer, VaultCluster, VaultNode } from "./clusterNodes";
 import { makeClusterTls } from "../../local/tlsFiles";
-import { Emulator, kmsKeyFile, startDynamoDb, startFakeKms } from "./emulators";
+import { Emulator, kmsFolder, startDynamoDb, startLocalKms } from "./emulators";
 import { failOver, FailoverRound, KvWriter, LOCK_ERROR_BACKOFF_SECONDS, spread } from "./failover";
 import { ClusterNetwork, createClusterNetwork } from "./network";
 import { logTail, run, runDirectory, stopProcess, waitFor } from "./processes";
@@ -41,7 +41,8 @@ describe("live: the cluster from the program's own vault.hcl", function () {
   let network: ClusterNetwork;
   let cluster: VaultCluster;
   let kms: Emulator;
-  let keyFile: string;
+  let kmsBinary: string;
+  let kmsData: string;
   let rootToken: string;
   let writer: KvWriter | undefined;
   let unreadableWrites: string[] | undefined;
@@ -50,14 +51,15 @@ describe("live: the cluster from the program's own vault.hcl", function () {
 
   before(async function () {
     this.timeout(120_000);
-    const vaultBinary = resolveTools(["vault"]).vault.path;
+    const vaultBinary = await toolPath("vault");
     dev = await stackFacts("dev");
     prod = await stackFacts("prod");
     network = createClusterNetwork(NODE_COUNT);
     const tls = makeClusterTls(dev.tls, path.join(runDirectory(), "tls"));
     const dynamoDb = await startDynamoDb(network.hub.namespace, network.hub.ip, dev.table);
-    keyFile = kmsKeyFile();
-    kms = await startFakeKms(network.hub.namespace, network.hub.ip, dev.kmsKeyId, keyFile);
+    kmsBinary = await toolPath("local-kms");
+    kmsData = kmsFolder(dev.kmsKeyId);
+    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, dev.region, kmsData);
     cluster = new VaultCluster({
       vaultBinary,
       tls,
@@ -153,7 +155,7 @@ describe("live: the cluster from the program's own vault.hcl", function () {
     assert.match(error, /error fetching AWS KMS wrapping key information/);
     assert.equal(await cluster.health(active), 200, "the running cluster does not need KMS");
 
-    kms = await startFakeKms(network.hub.namespace, network.hub.ip, dev.kmsKeyId, keyFile);
+    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, dev.region, kmsData);
     cluster.start(node);
     await cluster.waitForHealth(node, 429, 30_000);
   });

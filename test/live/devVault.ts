@@ -1,6 +1,6 @@
 /** A dev-mode Vault server on loopback for the suites that only need Vault's API (ACL, policies). */
 import * as net from "net";
-import { resolveTools } from "../../scripts/liveTools";
+import { toolPath } from "../../scripts/liveTools";
 import { ManagedProcess, startProcess, waitFor } from "./processes";
 import { VaultEndpoint, vaultCall, vaultRequest } from "../../local/vaultHttp";
 
@@ -26,7 +26,7 @@ export function freeLoopbackPort(): Promise<number> {
 
 /** Starts `vault server -dev` on a free loopback port and waits (bounded) until it is unsealed and active. */
 export async function startDevVault(): Promise<DevVault> {
-  const vault = resolveTools(["vault"]).vault.path;
+  const vault = await toolPath("vault");
   const port = await freeLoopbackPort();
   const rootToken = "live-root";
   const process = startProcess("vault-dev", vault, [

@@ -1,13 +1,14 @@
 /**
  * The AWS services a Vault node talks to, emulated in the hub namespace: DynamoDB (dynalite, storage
- * and HA lock) and KMS (the stand-in in fakeKms.ts, auto-unseal). Both speak AWS's JSON protocol
+ * and HA lock) and KMS (local-kms, auto-unseal). Both speak AWS's JSON protocol
  * over plain HTTP; the nodes find them through the SDKs' endpoint environment variables.
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { JsonResponse, jsonRequest } from "../../local/jsonHttp";
-import { ManagedProcess, runDirectory, startProcess, startTypeScriptProcess, waitFor } from "./processes";
+import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const DYNAMODB_PORT = 8000;
@@ -65,23 +66,32 @@ export async function startDynamoDb(namespace: string, ip: string, table: TableS
   return { endpoint, process: dynalite };
 }
 
-/** Fresh key material for the KMS stand-in, in a file, so that restarts of it keep the key. */
-export function kmsKeyFile(): string {
-  const file = path.join(runDirectory(), "kms-key.bin");
-  fs.writeFileSync(file, randomBytes(32), { mode: 0o600 });
-  return file;
+/**
+ * A local-kms folder seeded with the seal key the program names (one AES-256 key, fresh material): its
+ * seed file and its database, which keeps the key when local-kms restarts.
+ */
+export function kmsFolder(keyId: string): string {
+  const folder = fs.mkdtempSync(path.join(runDirectory(), "local-kms-"));
+  const seed = { Keys: { Symmetric: { Aes: [{ Metadata: { KeyId: keyId }, BackingKeys: [randomBytes(32).toString("hex")] }] } } };
+  fs.writeFileSync(path.join(folder, "seed.yaml"), yaml.dump(seed), { mode: 0o600 });
+  return folder;
 }
 
-/** Starts the KMS stand-in in the hub namespace and waits (bounded) until it describes the key. */
-export async function startFakeKms(namespace: string, ip: string, keyId: string, keyFile: string): Promise<Emulator> {
-  const kms = startTypeScriptProcess("fake-kms", path.join(__dirname, "fakeKms.ts"), [
-    "--host", ip, "--port", String(KMS_PORT), "--key-id", keyId, "--key-file", keyFile,
-  ], { netns: namespace });
+/**
+ * local-kms (github.com/nsmithuk/local-kms, built from its Go module by scripts/liveTools.ts) in the hub
+ * namespace, where its all-interfaces listener reaches only this test's network; waits (bounded) until
+ * it describes the seal key.
+ */
+export async function startLocalKms(binary: string, namespace: string, ip: string, keyId: string, region: string, folder: string): Promise<Emulator> {
+  const kms = startProcess("local-kms", binary, [], {
+    netns: namespace,
+    env: { PATH: process.env.PATH, KMS_DATA_PATH: path.join(folder, "data"), KMS_SEED_PATH: path.join(folder, "seed.yaml"), KMS_REGION: region, PORT: String(KMS_PORT) },
+  });
   const endpoint = `http://${ip}:${KMS_PORT}`;
-  await waitFor("the KMS stand-in to describe the seal key", async () => {
-    if (kms.hasExited()) throw new Error(`the KMS stand-in exited; see ${kms.logFile}`);
-    const described = await awsJsonCall(endpoint, "TrentService.DescribeKey", "1.1", { KeyId: keyId });
-    return described.body?.KeyMetadata?.KeyId === keyId ? true : undefined;
+  await waitFor("local-kms to describe the seal key", async () => {
+    if (kms.hasExited()) throw new Error(`local-kms exited; see ${kms.logFile}`);
+    const described = await awsJsonCall(endpoint, "TrentService.DescribeKey", "1.1", { KeyId: keyId }).catch(() => undefined);
+    return described?.body?.KeyMetadata?.KeyId === keyId ? true : undefined;
   }, 15_000);
   return { endpoint, process: kms };
 }

@@ -1,0 +1,242 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { VAULT_TYPES } from "../components/resourceTypes";
+import { outputAt, stepCollector, TOKEN_KEY, writeEngineStackFile } from "../local/engine";
+import { stackDocumentConfig } from "../local/localStack";
+import { MadeCall, urnParts, VaultStandIn } from "../local/provider/standIn";
+import { isSecretInput, markSecret, UNKNOWN_VALUE, unwrapSecret } from "../lib/wireSecret";
+import { PROJECT_ROOT } from "../config";
+
+const urn = (type: string, name: string) => `urn:pulumi:local::vault-platform::vault:index/vaultConfiguration:VaultConfiguration$${type}::${name}`;
+
+interface Received { method: string; path: string; token?: string; body: any }
+
+/** A Vault stand-in on loopback that answers from a table and records each request. */
+async function fakeVault(answer: (request: Received) => { status: number; body?: unknown }): Promise<{ address: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server = http.createServer((request, response) => {
+    let text = "";
+    request.on("data", (chunk) => { text += chunk; });
+    request.on("end", () => {
+      const entry = { method: request.method!, path: request.url!.replace(/^\/v1\//, ""), token: request.headers["x-vault-token"] as string | undefined, body: text ? JSON.parse(text) : undefined };
+      received.push(entry);
+      const { status, body } = answer(entry);
+      response.writeHead(status, { "Content-Type": "application/json" });
+      response.end(body === undefined ? "" : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    address: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Answers for the provider's configure calls and a child token, then whatever `rest` answers. */
+function withConfigure(rest: (request: Received) => { status: number; body?: unknown }) {
+  return (request: Received) => {
+    if (request.path === "auth/token/lookup-self") return { status: 200, body: { data: { policies: ["provisioner"] } } };
+    if (request.path === "auth/token/create") return { status: 200, body: { auth: { client_token: "hvs.child", accessor: "child-accessor", policies: ["default", "provisioner"] } } };
+    if (request.path === "sys/seal-status") return { status: 200, body: { version: "1.21.1" } };
+    return rest(request);
+  };
+}
+
+describe("the Vault provider stand-in: Check and Diff", () => {
+  const standIn = new VaultStandIn();
+
+  it("takes the type and name from a URN, the last type of a parent chain", () => {
+    assert.deepEqual(urnParts(urn(VAULT_TYPES.policy, "vault-config-policies-kes")), { type: VAULT_TYPES.policy, name: "vault-config-policies-kes" });
+  });
+
+  it("refuses a type it has no calls for, and an input its calls do not send, naming the property", () => {
+    assert.throws(() => standIn.check(urn("vault:index/namespace:Namespace", "ns"), { path: "team" }), /vault:index\/namespace:Namespace: the Vault provider stand-in \(local\/provider\) has no calls for this type/);
+    const { failures } = standIn.check(urn(VAULT_TYPES.policy, "p"), { name: "p", policy: "x", namespace: "team", __defaults: [] });
+    assert.deepEqual(failures.map((failure) => failure.property), ["namespace"]);
+    assert.match(failures[0].reason, /not sent by the Vault provider stand-in for vault:index\/policy:Policy/);
+    assert.deepEqual(standIn.checkConfig({ address: "https://x", token: markSecret("t"), namespace: "team" }).failures.map((failure) => failure.property), ["namespace"]);
+  });
+
+  it("sees a changed policy text as an update, and a new name as a replacement", () => {
+    const policy = urn(VAULT_TYPES.policy, "p");
+    assert.deepEqual(standIn.diff(policy, { name: "p", policy: "a" }, { name: "p", policy: "b" }), { changes: true, replaces: [], diffs: ["policy"] });
+    assert.deepEqual(standIn.diff(policy, { name: "p", policy: "a" }, { name: "q", policy: "a" }), { changes: true, replaces: ["name"], diffs: ["name"] });
+    assert.deepEqual(standIn.diff(policy, { name: "p", policy: "a" }, { name: "p", policy: "a" }), { changes: false, replaces: [], diffs: [] });
+  });
+
+  it("compares values, not secret markers, bookkeeping keys or the order of a list", () => {
+    const config = urn(VAULT_TYPES.kubernetesConfig, "c");
+    assert.equal(standIn.diff(config, { kubernetesHost: "h", tokenReviewerJwt: markSecret("jwt") }, { kubernetesHost: "h", tokenReviewerJwt: markSecret("jwt"), __defaults: [] }).changes, false);
+    assert.deepEqual(standIn.diff(config, { kubernetesHost: "h", tokenReviewerJwt: markSecret("jwt") }, { kubernetesHost: "h", tokenReviewerJwt: markSecret("jwt2") }).diffs, ["tokenReviewerJwt"]);
+    const role = urn(VAULT_TYPES.kubernetesRole, "r");
+    assert.equal(standIn.diff(role, { roleName: "r", tokenPolicies: ["a", "b"] }, { roleName: "r", tokenPolicies: ["b", "a"] }).changes, false);
+  });
+
+  it("replaces on ForceNew inputs only; a token or a SecretID on any change; an unknown value is a change", () => {
+    const mount = urn(VAULT_TYPES.mount, "m");
+    assert.deepEqual(standIn.diff(mount, { path: "kv", type: "kv", description: "a" }, { path: "kv", type: "kv", description: "b" }).replaces, []);
+    assert.deepEqual(standIn.diff(mount, { path: "kv", type: "kv" }, { path: "kv", type: "kv-v2" }).replaces, ["type"]);
+    assert.deepEqual(standIn.diff(urn(VAULT_TYPES.token, "t"), { ttl: "768h", policies: ["a"] }, { ttl: "720h", policies: ["a"] }).replaces, ["ttl"]);
+    assert.deepEqual(standIn.diff(urn(VAULT_TYPES.approleRole, "r"), { roleName: "r", backend: "approle" }, { roleName: "r", backend: UNKNOWN_VALUE }).replaces, ["backend"]);
+  });
+
+  it("refuses a new mount path (a remount in terraform-provider-vault) instead of replacing the mount with its data", () => {
+    assert.throws(() => standIn.diff(urn(VAULT_TYPES.mount, "vault-config-mounts-kv"), { path: "kv", type: "kv" }, { path: "kv2", type: "kv" }),
+      /vault:index\/mount:Mount vault-config-mounts-kv: changing path is a remount in terraform-provider-vault, which the stand-in does not make/);
+  });
+
+  it("sees a changed provider setting as an update of the provider, never a replacement", () => {
+    assert.deepEqual(standIn.diffConfig({ address: "https://a", token: markSecret("t"), version: "7.8.0" }, { address: "https://a", token: markSecret("t2"), version: "7.8.1" }), { changes: true, diffs: ["token"] });
+    assert.equal(standIn.diffConfig({ address: "https://a" }, { address: "https://a" }).changes, false);
+  });
+});
+
+describe("the Vault provider stand-in: its calls", () => {
+  let vault: Awaited<ReturnType<typeof fakeVault>>;
+  let calls: MadeCall[];
+  let standIn: VaultStandIn;
+  const roles = new Map<string, Record<string, unknown>>();
+  let accessorFound = true;
+
+  before(async () => {
+    vault = await fakeVault(withConfigure((request) => {
+      if (request.path === "auth/approle/role/kes" && request.method === "PUT") {
+        roles.set("kes", { ...roles.get("kes"), ...request.body });
+        return { status: 204 };
+      }
+      if (request.path === "auth/approle/role/kes" && request.method === "GET") return roles.has("kes") ? { status: 200, body: { data: roles.get("kes") } } : { status: 404, body: { errors: [] } };
+      if (request.path === "auth/approle/role/kes/role-id") return { status: 200, body: { data: { role_id: "role-id-1" } } };
+      if (request.path === "auth/approle/role/kes/secret-id") return { status: 200, body: { data: { secret_id: "the-secret-id", secret_id_accessor: "sid-accessor" } } };
+      if (request.path === "auth/approle/role/kes/secret-id-accessor/lookup") {
+        return accessorFound ? { status: 200, body: { data: { secret_id_accessor: request.body.secret_id_accessor } } } : { status: 404, body: { errors: [] } };
+      }
+      if (request.path === "auth/approle/role/kes/secret-id-accessor/destroy") return { status: 204 };
+      if (request.path === "sys/policies/acl/denied") return { status: 403, body: { errors: ["permission denied"] } };
+      return { status: 404, body: { errors: [`no answer for ${request.method} ${request.path}`] } };
+    }));
+    calls = [];
+    standIn = new VaultStandIn((call) => calls.push(call));
+    await standIn.configure({ address: vault.address, token: markSecret("hvs.given"), maxLeaseTtlSeconds: "900" });
+  });
+  after(() => vault.close());
+  beforeEach(() => { vault.received.length = 0; calls.length = 0; });
+
+  it("configured as terraform-provider-vault does: lookup-self with the given token, a child token of maxLeaseTtlSeconds, seal-status with the child", () => {
+    const standInAgain = new VaultStandIn();
+    return standInAgain.configure({ address: vault.address, token: markSecret("hvs.given"), maxLeaseTtlSeconds: "900" }).then(() => {
+      assert.deepEqual(vault.received.map((request) => `${request.method} ${request.path} ${request.token}`), [
+        "GET auth/token/lookup-self hvs.given", "POST auth/token/create hvs.given", "GET sys/seal-status hvs.child",
+      ]);
+      assert.deepEqual({ ttl: vault.received[1].body.ttl, explicit: vault.received[1].body.explicit_max_ttl, name: vault.received[1].body.display_name }, { ttl: "900s", explicit: "900s", name: "terraform" });
+    });
+  });
+
+  it("creates an AppRole role with the child token, reads it back and returns the role ID as an output", async () => {
+    const inputs = { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 300, secretIdTtl: 2592000, __defaults: [] };
+    const { id, outs } = await standIn.create(urn(VAULT_TYPES.approleRole, "vault-config-approle-kes"), inputs);
+    assert.equal(id, "auth/approle/role/kes");
+    assert.equal(outs.roleId, "role-id-1");
+    assert.deepEqual(vault.received.map((request) => `${request.method} ${request.path} ${request.token}`), [
+      "PUT auth/approle/role/kes hvs.child", "GET auth/approle/role/kes hvs.child", "GET auth/approle/role/kes/role-id hvs.child",
+    ]);
+    assert.deepEqual(calls.map((call) => `${call.phase} ${call.method} ${call.path} ${call.status}`), [
+      "create PUT auth/approle/role/kes 204", "read GET auth/approle/role/kes 200", "read GET auth/approle/role/kes/role-id 200",
+    ]);
+  });
+
+  it("updates an AppRole role with only the changed fields, an unset one as its zero value, keeping the role ID", async () => {
+    const olds = { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 300, tokenTtl: 60, roleId: "role-id-1" };
+    const oldInputs = { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 300, tokenTtl: 60 };
+    const { outs } = await standIn.update(urn(VAULT_TYPES.approleRole, "vault-config-approle-kes"), olds, oldInputs, { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 600 });
+    const write = vault.received.find((request) => request.method === "PUT")!;
+    assert.deepEqual(write.body, { token_period: 600, token_ttl: 0 });
+    assert.equal(outs.roleId, "role-id-1");
+    assert.equal(outs.tokenPeriod, 600);
+  });
+
+  it("returns a SecretID marked secret, and never logs or throws it", async () => {
+    const { id, outs } = await standIn.create(urn(VAULT_TYPES.approleSecretId, "vault-config-approle-kes"), { backend: "approle", roleName: "kes" });
+    assert.equal(id, "backend=approle::role=kes::accessor=sid-accessor");
+    assert.ok(isSecretInput(outs.secretId));
+    assert.equal(unwrapSecret(outs.secretId), "the-secret-id");
+    assert.equal(outs.accessor, "sid-accessor");
+    assert.ok(!JSON.stringify(calls).includes("the-secret-id"));
+  });
+
+  it("refreshes: unchanged, drifted (Vault's value becomes the state's input), or gone (an empty ID)", async () => {
+    const props = { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 600, roleId: "role-id-1" };
+    const inputs = { backend: "approle", roleName: "kes", tokenPolicies: ["kes-kes"], tokenPeriod: 600 };
+    const role = urn(VAULT_TYPES.approleRole, "vault-config-approle-kes");
+    roles.set("kes", { token_policies: ["kes-kes"], token_period: 600 });
+    assert.deepEqual(await standIn.read(role, "auth/approle/role/kes", props, inputs), { id: "auth/approle/role/kes", props, inputs });
+    roles.set("kes", { token_policies: ["kes-kes", "admin"], token_period: 600 });
+    const drifted = await standIn.read(role, "auth/approle/role/kes", props, inputs);
+    assert.deepEqual(drifted.inputs.tokenPolicies, ["kes-kes", "admin"]);
+    assert.equal(drifted.props.roleId, "role-id-1");
+    assert.ok(calls.every((call) => call.phase === "refresh"));
+    roles.delete("kes");
+    assert.equal((await standIn.read(role, "auth/approle/role/kes", props, inputs)).id, "");
+    accessorFound = false;
+    const secretIdProps = { backend: "approle", roleName: "kes", accessor: "sid-accessor", secretId: markSecret("the-secret-id") };
+    assert.equal((await standIn.read(urn(VAULT_TYPES.approleSecretId, "s"), "x", secretIdProps, { backend: "approle", roleName: "kes" })).id, "");
+    accessorFound = true;
+  });
+
+  it("deletes a SecretID by its accessor from the state", async () => {
+    await standIn.delete(urn(VAULT_TYPES.approleSecretId, "s"), { backend: "approle", roleName: "kes", accessor: "sid-accessor", secretId: markSecret("x") }, { backend: "approle", roleName: "kes" });
+    assert.deepEqual(vault.received.map((request) => [request.method, request.path, request.body]), [["PUT", "auth/approle/role/kes/secret-id-accessor/destroy", { secret_id_accessor: "sid-accessor" }]]);
+  });
+
+  it("names the refused call, its status and Vault's error, never the token", async () => {
+    await assert.rejects(standIn.create(urn(VAULT_TYPES.policy, "vault-config-policies-denied"), { name: "denied", policy: "x" }), (error: Error) => {
+      assert.equal(error.message, "vault:index/policy:Policy vault-config-policies-denied: PUT sys/policies/acl/denied -> 403 (permission denied): permission denied");
+      assert.ok(!error.message.includes("hvs."));
+      return true;
+    });
+  });
+});
+
+describe("the local stack's engine files", () => {
+  let folder: string;
+  beforeEach(() => { folder = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-engine-")); });
+  afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  it("rewrites the engine's stack file with the new config, keeping the engine's salt and secure token", () => {
+    const file = path.join(folder, "Pulumi.local.yaml");
+    fs.writeFileSync(file, yaml.dump({ encryptionsalt: "v1:salt", config: { "vault-platform:mounts": [], [TOKEN_KEY]: { secure: "v1:cipher" }, "vault-platform:gone": 1 } }));
+    writeEngineStackFile(file, { "vault-platform:mounts": [{ path: "kv", version: 1 }] });
+    assert.deepEqual(yaml.load(fs.readFileSync(file, "utf8")), {
+      encryptionsalt: "v1:salt", config: { "vault-platform:mounts": [{ path: "kv", version: 1 }], [TOKEN_KEY]: { secure: "v1:cipher" } },
+    });
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  });
+
+  it("takes the committed local stack's config and applies overrides as parseConfig does", () => {
+    const committed = yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, any> };
+    const config = stackDocumentConfig("local", { vault: { address: "https://127.0.0.1:1" }, consumers: [] });
+    assert.deepEqual(config["vault-platform:vault"], { ...committed.config["vault-platform:vault"], address: "https://127.0.0.1:1" });
+    assert.deepEqual(config["vault-platform:consumers"], []);
+    assert.deepEqual(config["vault-platform:mounts"], committed.config["vault-platform:mounts"]);
+  });
+
+  it("prints an output by dotted path, a secret one only when asked", () => {
+    const outputs = { kesKeystore: { value: { kes: { approle: { id: "r", secret: "s" } } }, secret: true }, vaultAddress: { value: "https://v", secret: false } };
+    assert.equal(outputAt(outputs, "vaultAddress", false), "https://v");
+    assert.equal(outputAt(outputs, "kesKeystore.kes.approle.secret", false), "[secret]");
+    assert.equal(outputAt(outputs, "kesKeystore.kes.approle.secret", true), "s");
+    assert.throws(() => outputAt(outputs, "kesKeystore.billing", true), /no output kesKeystore\.billing; kesKeystore has keys kes/);
+    assert.throws(() => outputAt({}, "tokens", true), /\(run npm start first\)/);
+  });
+
+  it("reports one step per resource, a replacement as replace", () => {
+    const collector = stepCollector();
+    const event = (op: string, name: string) => ({ sequence: 0, timestamp: 0, resOutputsEvent: { metadata: { op, urn: `urn:pulumi:local::p::t::${name}`, type: "t", provider: "" } } }) as any;
+    for (const [op, name] of [["create-replacement", "token"], ["same", "policy"], ["delete-replaced", "token"], ["update", "role"]]) collector.onEvent(event(op, name));
+    assert.deepEqual(collector.steps().map((step) => `${step.op} ${step.name}`), ["replace token", "same policy", "update role"]);
+  });
+});
