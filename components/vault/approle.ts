@@ -21,7 +21,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppRoleBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "AppRoleBindings", name, opts));
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this, provider: args.provider, dependsOn: args.after };
     // Protected: disabling the mount revokes every token its roles ever issued.
     const auth = new vault.AuthBackend(`${name}-auth`, { type: "approle", path: args.path, description: "AppRole for services (vault-platform)" }, { ...child, protect: true });
     for (const consumer of args.consumers) {
@@ -42,7 +42,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
       const secretId = new vault.approle.AuthBackendRoleSecretId(`${name}-${consumer.name}`, {
         backend: auth.path,
         roleName: role.roleName,
-      }, { ...child, additionalSecretOutputs: ["secretId"], dependsOn: args.issueAfter });
+      }, { ...child, additionalSecretOutputs: ["secretId"] });
       this.credentials[consumer.name] = { roleId: role.roleId, secretId: pulumi.secret(secretId.secretId) };
     }
     this.path = auth.path;

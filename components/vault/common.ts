@@ -7,6 +7,11 @@ import { parseVaultDuration } from "../../lib/vaultDuration";
 export interface VaultComponentArgs {
   /** The explicit Vault provider every child resource uses. */
   provider: vault.Provider;
+  /**
+   * What every child waits for: the audit device, so that no change and no credential happens unaudited.
+   * Vault 1.21.1 also fails a request that races the device being enabled (500, "failed to audit request").
+   */
+  after?: pulumi.Resource[];
 }
 
 /** What every per-consumer binding (AppRole, Kubernetes, token) needs. */
@@ -15,8 +20,6 @@ export interface ConsumerBindingArgs extends VaultComponentArgs {
   consumers: ConsumerConfig[];
   /** Each consumer's uploaded policy name. */
   policyNames: Record<string, pulumi.Input<string>>;
-  /** What every issued credential (token, SecretID) waits for: the audit device, so none is issued unaudited. */
-  issueAfter?: pulumi.Resource[];
 }
 
 /** Seconds of a validated Vault duration, or undefined when it is not set. */

@@ -49,22 +49,22 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const child = { parent: this };
     const consumers = layer.consumers.map(({ consumer }) => consumer);
 
-    new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts }, child);
-    const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies }, child);
+    const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path, socket: layer.audit.socket }, child) : undefined;
+    const after = audit ? [audit.device] : [];
+    new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts, after }, child);
+    const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     const policyNames = Object.fromEntries(layer.consumers.map(({ consumer, policy }) => [consumer.name, policies.names[policy.name]]));
 
-    const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path, socket: layer.audit.socket }, child) : undefined;
-    const issueAfter = audit ? [audit.device] : [];
     const approle = layer.authPaths.approle !== undefined
-      ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames, issueAfter }, child)
+      ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames, after }, child)
       : undefined;
     const tokens = layer.bindings.token.length > 0
-      ? new TokenBindings(`${name}-tokens`, { provider, consumers: layer.bindings.token, policyNames, issueAfter }, child)
+      ? new TokenBindings(`${name}-tokens`, { provider, consumers: layer.bindings.token, policyNames, after }, child)
       : undefined;
     const kubernetes = layer.authPaths.kubernetes !== undefined
       ? new KubernetesBindings(`${name}-kubernetes`, {
         provider, kubernetesProvider: args.kubernetesProvider, externalReviewer: layer.externalReviewer, settings: layer.kubernetes, consumers: layer.bindings.kubernetes,
-        policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate,
+        policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate, after,
       }, child)
       : undefined;
 

@@ -76,7 +76,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "KubernetesBindings", name, opts));
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this, provider: args.provider, dependsOn: args.after };
     const { settings } = args;
     const kube = args.externalReviewer ? undefined : { parent: this, provider: args.kubernetesProvider! };
     const reviewer = kube ? this.createReviewer(name, settings, kube) : {

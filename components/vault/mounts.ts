@@ -17,7 +17,7 @@ export interface VaultMountsArgs extends VaultComponentArgs {
 export class VaultMounts extends pulumi.ComponentResource {
   constructor(name: string, args: VaultMountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "VaultMounts", name, opts));
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this, provider: args.provider, dependsOn: args.after };
     for (const mount of args.mounts) {
       const engine = new vault.Mount(`${name}-${mount.path}`, {
         path: mount.path,

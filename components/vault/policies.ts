@@ -17,7 +17,7 @@ export class VaultPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: VaultPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "VaultPolicies", name, opts));
     for (const policy of args.policies) {
-      const uploaded = new vault.Policy(`${name}-${policy.name}`, { name: policy.name, policy: policy.text }, { parent: this, provider: args.provider });
+      const uploaded = new vault.Policy(`${name}-${policy.name}`, { name: policy.name, policy: policy.text }, { parent: this, provider: args.provider, dependsOn: args.after });
       this.names[policy.name] = uploaded.name;
     }
     this.registerOutputs({ names: this.names });

@@ -15,7 +15,7 @@ export class TokenBindings extends pulumi.ComponentResource {
 
   constructor(name: string, args: TokenBindingsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "TokenBindings", name, opts));
-    const child = { parent: this, provider: args.provider };
+    const child = { parent: this, provider: args.provider, dependsOn: args.after };
     for (const consumer of args.consumers) {
       const binding = consumer.token!;
       const policy = args.policyNames[consumer.name];
@@ -36,7 +36,7 @@ export class TokenBindings extends pulumi.ComponentResource {
         renewable: binding.renewable,
         numUses: binding.numUses,
         displayName: consumer.name,
-      }, { ...child, additionalSecretOutputs: ["clientToken"], dependsOn: args.issueAfter });
+      }, { ...child, additionalSecretOutputs: ["clientToken"] });
       this.tokens[consumer.name] = pulumi.secret(token.clientToken);
     }
     this.registerOutputs({});
