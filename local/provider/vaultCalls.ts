@@ -136,11 +136,12 @@ function sameSet(a: unknown, b: unknown): boolean {
 
 /**
  * The inputs the program set, as the read answered them (`fields`: input name to Vault's field). Only
- * inputs that are set are compared: Vault answers defaults for the others.
+ * inputs that are set and fields Vault answers are compared: Vault answers defaults for the others, and
+ * leaves some out (a token role's read has no token_num_uses in 1.21.1).
  */
 function reported(i: Inputs, answer: VaultResponse | undefined, fields: Record<string, string>): Inputs {
   const body = data(answer);
-  return Object.fromEntries(Object.entries(fields).filter(([input]) => i[input] !== undefined).map(([input, field]) => [input, body[field]]));
+  return Object.fromEntries(Object.entries(fields).filter(([input, field]) => i[input] !== undefined && body[field] !== undefined).map(([input, field]) => [input, body[field]]));
 }
 
 const TOKEN_FIELDS_REPORTED = { tokenPolicies: "token_policies", tokenPeriod: "token_period", tokenTtl: "token_ttl", tokenMaxTtl: "token_max_ttl", tokenNumUses: "token_num_uses" };
