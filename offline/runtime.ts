@@ -72,7 +72,11 @@ export function computedState(type: string, name: string, inputs: Record<string,
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
   switch (type) {
     case AWS_TYPES.table: return { name: `${name}-abc123`, arn: arn("dynamodb") };
-    case AWS_TYPES.kmsKey: return { arn: arn("kms"), keyId: `${name}-key-id` };
+    // KMS names a key by a UUID, and its ARN ends in key/<that UUID> (local-kms, like KMS, resolves nothing else).
+    case AWS_TYPES.kmsKey: {
+      const keyId = uuidFromSeed(name);
+      return { arn: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/${keyId}`, keyId };
+    }
     case AWS_TYPES.role: return { name: `${name}-abc123`, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
     case AWS_TYPES.loadBalancer: return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
     case AWS_TYPES.launchTemplate: return { latestVersion: 1 };

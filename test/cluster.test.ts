@@ -12,6 +12,8 @@ import { encodeConfig, stackConfig } from "../config";
 import { ofType, onlyOfType } from "./programRun";
 import { decodeConfig } from "./fixtures";
 
+/** The seal key's ARN as the mock runtime computes it, in the form KMS gives (…:key/<uuid>). */
+const SEAL_KEY_ARN = computedState(AWS_TYPES.kmsKey, "vault-seal-key", {}).arn;
 
 for (const [stack, expected] of [
   ["dev", { nodes: 2, zones: ["eu-west-1a", "eu-west-1b"], health: "/v1/sys/health?standbyok=true", nats: 1, failover: 20 }],
@@ -77,7 +79,7 @@ for (const [stack, expected] of [
       assert.deepEqual([...STORAGE_ACTIONS].sort(), ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
       assert.equal(bySid.VaultStorage.Resource, "arn:aws:dynamodb:eu-west-1:123456789012:vault-storage-table");
       assert.deepEqual(bySid.VaultSeal.Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
-      assert.equal(bySid.VaultSeal.Resource, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+      assert.equal(bySid.VaultSeal.Resource, SEAL_KEY_ARN);
       assert.deepEqual(bySid.VaultTlsBundle.Action, ["secretsmanager:GetSecretValue"]);
       assert.equal(bySid.VaultTlsBundle.Resource, "arn:aws:secretsmanager:eu-west-1:123456789012:vault-tls-bundle");
       for (const statement of document.Statement) {
@@ -171,7 +173,7 @@ for (const [stack, expected] of [
       assert.doesNotMatch(Buffer.from(onlyOfType(run, AWS_TYPES.launchTemplate).inputs.userData, "base64").toString("utf8"), /PRIVATE KEY/);
       const parsed = parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl");
       assert.equal(parsed.storage[0].dynamodb[0].table, "vault-storage-table-abc123");
-      assert.equal(parsed.seal[0].awskms[0].kms_key_id, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+      assert.equal(parsed.seal[0].awskms[0].kms_key_id, SEAL_KEY_ARN);
     });
 
     it("pins the TLS bundle's version in the user-data, so a renewed certificate is a new launch template the instance refresh rolls out", () => {
@@ -197,7 +199,7 @@ for (const [stack, expected] of [
       const outputs = run.resolved;
       assert.match(outputs.vaultAddress, /^https:\/\/.+:8200$/);
       assert.match(outputs.caCertificate, /BEGIN CERTIFICATE/);
-      assert.equal(outputs.kmsKeyArn, "arn:aws:kms:eu-west-1:123456789012:vault-seal-key");
+      assert.equal(outputs.kmsKeyArn, SEAL_KEY_ARN);
       assert.equal(outputs.storageTable, "vault-storage-table-abc123");
       assert.equal(outputs.autoScalingGroup, "vault-nodes-asg-abc123");
       assert.equal(outputs.failoverSeconds, expected.failover);

@@ -59,7 +59,7 @@ describe("live: the cluster from the program's own vault.hcl", function () {
     const dynamoDb = await startDynamoDb(network.hub.namespace, network.hub.ip, dev.table);
     kmsBinary = await toolPath("local-kms");
     kmsData = kmsFolder(dev.kmsKeyId);
-    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, dev.region, kmsData);
+    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, kmsData);
     cluster = new VaultCluster({
       vaultBinary,
       tls,
@@ -155,7 +155,7 @@ describe("live: the cluster from the program's own vault.hcl", function () {
     assert.match(error, /error fetching AWS KMS wrapping key information/);
     assert.equal(await cluster.health(active), 200, "the running cluster does not need KMS");
 
-    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, dev.region, kmsData);
+    kms = await startLocalKms(kmsBinary, network.hub.namespace, network.hub.ip, dev.kmsKeyId, kmsData);
     cluster.start(node);
     await cluster.waitForHealth(node, 429, 30_000);
   });

@@ -66,13 +66,20 @@ export async function startDynamoDb(namespace: string, ip: string, table: TableS
   return { endpoint, process: dynalite };
 }
 
+/** The region, account and key ID of a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`). */
+export function kmsKeyArnParts(arn: string): { region: string; account: string; keyId: string } {
+  const match = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36})$/.exec(arn);
+  if (!match) throw new Error(`${arn} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)`);
+  return { region: match[1], account: match[2], keyId: match[3] };
+}
+
 /**
  * A local-kms folder seeded with the seal key the program names (one AES-256 key, fresh material): its
  * seed file and its database, which keeps the key when local-kms restarts.
  */
-export function kmsFolder(keyId: string): string {
+export function kmsFolder(keyArn: string): string {
   const folder = fs.mkdtempSync(path.join(runDirectory(), "local-kms-"));
-  const seed = { Keys: { Symmetric: { Aes: [{ Metadata: { KeyId: keyId }, BackingKeys: [randomBytes(32).toString("hex")] }] } } };
+  const seed = { Keys: { Symmetric: { Aes: [{ Metadata: { KeyId: kmsKeyArnParts(keyArn).keyId }, BackingKeys: [randomBytes(32).toString("hex")] }] } } };
   fs.writeFileSync(path.join(folder, "seed.yaml"), yaml.dump(seed), { mode: 0o600 });
   return folder;
 }
@@ -82,16 +89,20 @@ export function kmsFolder(keyId: string): string {
  * namespace, where its all-interfaces listener reaches only this test's network; waits (bounded) until
  * it describes the seal key.
  */
-export async function startLocalKms(binary: string, namespace: string, ip: string, keyId: string, region: string, folder: string): Promise<Emulator> {
+export async function startLocalKms(binary: string, namespace: string, ip: string, keyArn: string, folder: string): Promise<Emulator> {
+  const { region, account, keyId } = kmsKeyArnParts(keyArn);
   const kms = startProcess("local-kms", binary, [], {
     netns: namespace,
-    env: { PATH: process.env.PATH, KMS_DATA_PATH: path.join(folder, "data"), KMS_SEED_PATH: path.join(folder, "seed.yaml"), KMS_REGION: region, PORT: String(KMS_PORT) },
+    env: {
+      PATH: process.env.PATH, KMS_DATA_PATH: path.join(folder, "data"), KMS_SEED_PATH: path.join(folder, "seed.yaml"),
+      KMS_REGION: region, KMS_ACCOUNT_ID: account, PORT: String(KMS_PORT),
+    },
   });
   const endpoint = `http://${ip}:${KMS_PORT}`;
-  await waitFor("local-kms to describe the seal key", async () => {
+  await waitFor("local-kms to describe the seal key by its ARN, as Vault's awskms seal does", async () => {
     if (kms.hasExited()) throw new Error(`local-kms exited; see ${kms.logFile}`);
-    const described = await awsJsonCall(endpoint, "TrentService.DescribeKey", "1.1", { KeyId: keyId }).catch(() => undefined);
-    return described?.body?.KeyMetadata?.KeyId === keyId ? true : undefined;
+    const described = await awsJsonCall(endpoint, "TrentService.DescribeKey", "1.1", { KeyId: keyArn }).catch(() => undefined);
+    return described?.body?.KeyMetadata?.Arn === keyArn && described.body.KeyMetadata.KeyId === keyId ? true : undefined;
   }, 15_000);
   return { endpoint, process: kms };
 }
