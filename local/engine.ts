@@ -111,6 +111,30 @@ export async function engineStack(options: EngineOptions): Promise<Stack> {
   );
 }
 
+/**
+ * How `npm start` runs the engine: "plain" (`pulumi up --stack local` in the project folder, as any Pulumi
+ * project) where the user has the real Node.js language host and Vault provider on PATH; otherwise
+ * "inline" (the program hosted in this process, the stand-in provider).
+ */
+export function engineMode(plugins: Array<{ name: string; path?: string }>): "plain" | "inline" {
+  return plugins.length > 0 && plugins.every((plugin) => plugin.path !== undefined) ? "plain" : "inline";
+}
+
+/**
+ * The plain `pulumi up` of a stack in the project folder with the user's own plugins: the same state and
+ * passphrase as the inline runs, the token in VAULT_TOKEN (which the config reads when the stack file names
+ * none), the stand-in's call log off.
+ */
+export function plainUpCommands(layout: EngineLayout, stack: string, pulumi: string, passphrase: string, token: string): { command: string; runs: string[][]; cwd: string; env: Record<string, string> } {
+  const { VAULT_STANDIN_CALL_LOG: _off, ...env } = engineEnv(layout, passphrase);
+  return {
+    command: pulumi,
+    runs: [["stack", "select", "--create", stack, "--non-interactive"], ["up", "--stack", stack, "--yes", "--non-interactive"]],
+    cwd: PROJECT_ROOT,
+    env: { ...env, VAULT_TOKEN: token },
+  };
+}
+
 /** What one engine run did with one resource, from its step events. */
 export interface EngineStep {
   op: OpType;

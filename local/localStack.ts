@@ -3,6 +3,7 @@
  * provisioning token, and `pulumi up --stack local` through the real Pulumi engine (local/engine.ts) with
  * the Vault provider stand-in (local/provider/). The state is the engine's, in the local folder.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -12,7 +13,7 @@ import { provisionerPolicyText, ruleText } from "../access";
 import { runPlatform } from "../offline/runtime";
 import { toolPath } from "../scripts/liveTools";
 import { revealed } from "../lib/wireSecret";
-import { EngineLayout, engineLayout, engineStack, EngineStep, stepCollector, TOKEN_KEY } from "./engine";
+import { EngineLayout, engineLayout, engineStack, EngineStep, plainUpCommands, stepCollector, TOKEN_KEY } from "./engine";
 import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
 import { MadeCall } from "./provider/standIn";
 import { RESOURCE_CALLS } from "./provider/vaultCalls";
@@ -31,12 +32,14 @@ export interface LocalStackOptions {
   passphrase: string;
   /** Receives the engine's display as `pulumi up` prints it (default: none). */
   onOutput?: (text: string) => void;
+  /** "plain" runs `pulumi up --stack local` with the user's own language host and provider (see engineMode); default "inline". */
+  mode?: "plain" | "inline";
 }
 
 export interface LocalUp {
   servers: LocalServers;
   config: PlatformConfig;
-  /** What the engine did with each resource (create, same, update, replace, delete). */
+  /** What the engine did with each resource (create, same, update, replace, delete); none in plain mode, whose display shows them. */
   steps: EngineStep[];
   /** The stand-in's Vault calls of this run, in order. */
   calls: MadeCall[];
@@ -158,6 +161,14 @@ export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   if (minted || (await stack.getAllConfig())[TOKEN_KEY] === undefined) await stack.setConfig(TOKEN_KEY, { value: token, secret: true });
 
   fs.rmSync(engine.callLog, { force: true });
+  if (options.mode === "plain") {
+    const plain = plainUpCommands(engine, LOCAL_STACK, pulumi, options.passphrase, token);
+    for (const args of plain.runs) {
+      const run = spawnSync(plain.command, args, { cwd: plain.cwd, env: { ...process.env, ...plain.env }, stdio: "inherit" });
+      if (run.status !== 0) throw new Error(`pulumi ${args[0]} failed (above)`);
+    }
+    return { servers, config, steps: [], calls: [], outputs: await stack.outputs(), stack, seconds: (Date.now() - started) / 1000 };
+  }
   const collector = stepCollector();
   const result = await stack.up({ onEvent: collector.onEvent, onOutput: options.onOutput, color: "never" });
   return { servers, config, steps: collector.steps(), calls: madeCalls(engine), outputs: result.outputs, stack, seconds: (Date.now() - started) / 1000 };

@@ -10,10 +10,10 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { OutputMap } from "@pulumi/pulumi/automation";
 import { ConfigError, PROJECT_ROOT } from "../config";
-import { outputAt } from "../local/engine";
+import { engineMode, outputAt } from "../local/engine";
 import { LocalUp, localDown, localEngineStack, localUp, staleProvisionerFile } from "../local/localStack";
 import { localDirectory, localLayout } from "../local/localServers";
-import { toolPath } from "./liveTools";
+import { toolPath, userOnlyPlugins } from "./liveTools";
 
 /** The passphrase when PULUMI_CONFIG_PASSPHRASE is unset: for a Vault on loopback that holds no real secret, never for a real stack. */
 export const LOCAL_PASSPHRASE_DEFAULT = "vault-platform-local";
@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === "start" && rest.length === 0) {
     if (root !== path.join(PROJECT_ROOT, ".local")) console.error(`local folder: ${root} (VAULT_PLATFORM_LOCAL_DIR)`);
-    const result: LocalUp = await localUp({ root, passphrase, onOutput: (text) => process.stdout.write(text) });
+    const mode = engineMode(userOnlyPlugins());
+    if (mode === "plain") console.error("pulumi-language-nodejs and pulumi-resource-vault are on PATH: running plain `pulumi up --stack local` with them");
+    const result: LocalUp = await localUp({ root, passphrase, mode, onOutput: (text) => process.stdout.write(text) });
     const { vault, kubernetes } = result.servers;
     const layout = localLayout(root);
     console.log(`\nVault ${vault.started ? "started" : "already running"} (pid ${vault.process.pid}), fake Kubernetes API server ${kubernetes.started ? "started" : "already running"} (pid ${kubernetes.process.pid}); npm start took ${result.seconds.toFixed(1)} s.\n`);

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { VAULT_TYPES } from "../components/resourceTypes";
-import { outputAt, stepCollector, TOKEN_KEY, writeEngineStackFile } from "../local/engine";
+import { engineLayout, engineMode, outputAt, plainUpCommands, stepCollector, TOKEN_KEY, writeEngineStackFile } from "../local/engine";
 import { stackDocumentConfig } from "../local/localStack";
 import { MadeCall, urnParts, VaultStandIn } from "../local/provider/standIn";
 import { isSecretInput, markSecret, UNKNOWN_VALUE, unwrapSecret } from "../lib/wireSecret";
@@ -231,6 +231,21 @@ describe("the local stack's engine files", () => {
     assert.equal(outputAt(outputs, "kesKeystore.kes.approle.secret", true), "s");
     assert.throws(() => outputAt(outputs, "kesKeystore.billing", true), /no output kesKeystore\.billing; kesKeystore has keys kes/);
     assert.throws(() => outputAt({}, "tokens", true), /\(run npm start first\)/);
+  });
+
+  it("runs plain `pulumi up --stack local` only when both the language host and the Vault provider are on PATH", () => {
+    assert.equal(engineMode([{ name: "pulumi-language-nodejs", path: "/bin/a" }, { name: "pulumi-resource-vault", path: "/bin/b" }]), "plain");
+    assert.equal(engineMode([{ name: "pulumi-language-nodejs", path: "/bin/a" }, { name: "pulumi-resource-vault" }]), "inline");
+    assert.equal(engineMode([{ name: "pulumi-language-nodejs" }, { name: "pulumi-resource-vault" }]), "inline");
+  });
+
+  it("gives the plain run the inline runs' state and passphrase, the token in VAULT_TOKEN, in the project folder", () => {
+    const layout = engineLayout(folder);
+    const plain = plainUpCommands(layout, "local", "/opt/pulumi/bin/pulumi", "pass", "hvs.token");
+    assert.deepEqual(plain.runs, [["stack", "select", "--create", "local", "--non-interactive"], ["up", "--stack", "local", "--yes", "--non-interactive"]]);
+    assert.equal(plain.cwd, PROJECT_ROOT);
+    assert.deepEqual({ backend: plain.env.PULUMI_BACKEND_URL, passphrase: plain.env.PULUMI_CONFIG_PASSPHRASE, token: plain.env.VAULT_TOKEN }, { backend: `file://${layout.stateDir}`, passphrase: "pass", token: "hvs.token" });
+    assert.equal(plain.env.VAULT_STANDIN_CALL_LOG, undefined, "the real provider keeps no stand-in call log");
   });
 
   it("reports one step per resource, a replacement as replace", () => {
