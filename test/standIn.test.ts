@@ -6,10 +6,10 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { VAULT_TYPES } from "../components/resourceTypes";
 import { engineLayout, engineMode, outputAt, plainUpCommands, stepCollector, TOKEN_KEY, writeEngineStackFile } from "../local/engine";
-import { stackDocumentConfig } from "../local/localStack";
+import { stackDocumentConfig, staleProvisionerFile } from "../local/localStack";
 import { MadeCall, urnParts, VaultStandIn } from "../local/provider/standIn";
 import { isSecretInput, markSecret, UNKNOWN_VALUE, unwrapSecret } from "../lib/wireSecret";
-import { PROJECT_ROOT } from "../config";
+import { parseConfig, PROJECT_ROOT, stackConfig } from "../config";
 
 const urn = (type: string, name: string) => `urn:pulumi:local::vault-platform::vault:index/vaultConfiguration:VaultConfiguration$${type}::${name}`;
 
@@ -222,6 +222,15 @@ describe("the local stack's engine files", () => {
     assert.deepEqual(config["vault-platform:vault"], { ...committed.config["vault-platform:vault"], address: "https://127.0.0.1:1" });
     assert.deepEqual(config["vault-platform:consumers"], []);
     assert.deepEqual(config["vault-platform:mounts"], committed.config["vault-platform:mounts"]);
+  });
+
+  it("says when policies/provisioner/local.hcl no longer matches the local stack, and how to refresh it", () => {
+    const parse = (overrides: Record<string, unknown>) => parseConfig(stackConfig("local"), { env: { VAULT_TOKEN: "x" }, overrides: { kubernetes: { reviewer: undefined }, ...overrides } });
+    const committed = parse({});
+    assert.equal(staleProvisionerFile(committed), undefined);
+    const added = parse({ consumers: [...committed.consumers.map(({ shares: _shares, ...consumer }) => consumer), { name: "ledger", policy: "kes", approle: { tokenPeriod: "5m" } }] });
+    assert.equal(staleProvisionerFile(added), "policies/provisioner/local.hcl does not match Pulumi.local.yaml (npm start used the policy generated from the stack); " +
+      "refresh it with `npm run provisioner-policy -- --stack local --write`");
   });
 
   it("prints an output by dotted path, a secret one only when asked", () => {
