@@ -10,6 +10,8 @@ import { stackDocumentConfig, staleProvisionerFile } from "../local/localStack";
 import { MadeCall, urnParts, VaultStandIn } from "../local/provider/standIn";
 import { isSecretInput, markSecret, UNKNOWN_VALUE, unwrapSecret } from "../lib/wireSecret";
 import { parseConfig, PROJECT_ROOT, stackConfig } from "../config";
+import { runProgram } from "../offline/runtime";
+import { devWithVault, encodeConfig } from "./fixtures";
 
 const urn = (type: string, name: string) => `urn:pulumi:local::vault-platform::vault:index/vaultConfiguration:VaultConfiguration$${type}::${name}`;
 
@@ -90,6 +92,20 @@ describe("the Vault provider stand-in: Check and Diff", () => {
       /vault:index\/mount:Mount vault-config-mounts-kv: changing path is a remount in terraform-provider-vault, which the stand-in does not make/);
   });
 
+  it("accepts every input the program registers for the dev and local stacks, and names the stand-in and the type for one it does not send", async () => {
+    const stacks = [["dev", encodeConfig(devWithVault()), {}], ["local", stackConfig("local"), { overrides: { kubernetes: { reviewer: undefined } } }]] as const;
+    for (const [stack, raw, parse] of stacks) {
+      const run = await runProgram(raw, stack, { env: { VAULT_TOKEN: "x" }, ...parse });
+      const vaultResources = run.registrations.filter((registration) => registration.type.startsWith("vault:"));
+      assert.ok(vaultResources.length >= 10, stack);
+      const refused = vaultResources.flatMap((registration) => standIn.check(registration.urn, registration.inputs).failures.map((failure) => `${registration.name}: ${failure.property}`));
+      assert.deepEqual(refused, [], stack);
+      const provider = run.registrations.find((registration) => registration.type === "pulumi:providers:vault")!;
+      assert.deepEqual(standIn.checkConfig(provider.inputs).failures, [], stack);
+    }
+    assert.deepEqual(standIn.checkConfig({ address: "a", namespace: "team" }).failures, [{ property: "namespace", reason: "the Vault provider stand-in (local/provider) does not implement namespace" }]);
+  });
+
   it("sees a changed provider setting as an update of the provider, never a replacement", () => {
     assert.deepEqual(standIn.diffConfig({ address: "https://a", token: markSecret("t"), version: "7.8.0" }, { address: "https://a", token: markSecret("t2"), version: "7.8.1" }), { changes: true, diffs: ["token"] });
     assert.equal(standIn.diffConfig({ address: "https://a" }, { address: "https://a" }).changes, false);
@@ -133,6 +149,40 @@ describe("the Vault provider stand-in: its calls", () => {
         "GET auth/token/lookup-self hvs.given", "POST auth/token/create hvs.given", "GET sys/seal-status hvs.child",
       ]);
       assert.deepEqual({ ttl: vault.received[1].body.ttl, explicit: vault.received[1].body.explicit_max_ttl, name: vault.received[1].body.display_name }, { ttl: "900s", explicit: "900s", name: "terraform" });
+    });
+  });
+
+  it("configures without a child token when skipChildToken is set, with the token name the provider is given, and not at all before the address is known", async () => {
+    const direct = new VaultStandIn();
+    await direct.configure({ address: vault.address, token: "hvs.given", skipChildToken: "true" });
+    assert.deepEqual(vault.received.map((request) => `${request.method} ${request.path} ${request.token}`), ["GET auth/token/lookup-self hvs.given", "GET sys/seal-status hvs.given"]);
+    vault.received.length = 0;
+    await new VaultStandIn().configure({ address: vault.address, token: "hvs.given", tokenName: "pulumi" });
+    assert.equal(vault.received[1].body.display_name, "pulumi");
+    assert.equal(vault.received[1].body.renewable, false);
+    assert.equal(vault.received[1].body.ttl, "1200s", "the provider's default child token TTL");
+    vault.received.length = 0;
+    const previewing = new VaultStandIn();
+    await previewing.configure({ address: UNKNOWN_VALUE, token: "hvs.given" });
+    await previewing.configure({ address: vault.address, token: markSecret(UNKNOWN_VALUE) });
+    assert.deepEqual(vault.received, []);
+    await assert.rejects(previewing.create(urn(VAULT_TYPES.policy, "p"), { name: "p", policy: "x" }), /vault:index\/policy:Policy p: the Vault provider was not configured with a known address and token/);
+  });
+
+  it("takes the address, token and CA from VAULT_ADDR, VAULT_TOKEN and VAULT_CACERT when the provider has none, and names what is missing", async () => {
+    const fromEnv = new VaultStandIn();
+    await fromEnv.configure({}, { VAULT_ADDR: vault.address, VAULT_TOKEN: "hvs.env" });
+    assert.equal(vault.received[0].token, "hvs.env");
+    await assert.rejects(new VaultStandIn().configure({ token: "t" }, {}), /^Error: the Vault provider needs an address \(the provider's address input or VAULT_ADDR\)$/);
+    await assert.rejects(new VaultStandIn().configure({ address: vault.address }, {}), /^Error: the Vault provider needs a token \(the provider's token input or VAULT_TOKEN\)$/);
+    await assert.rejects(new VaultStandIn().configure({ address: vault.address, token: "t" }, { VAULT_CACERT: "/nonexistent/ca.pem" }), /ENOENT/);
+  });
+
+  it("names a transport failure with status 0 and the socket's code, never the token", async () => {
+    const unreachable = new VaultStandIn();
+    await assert.rejects(unreachable.configure({ address: "http://127.0.0.1:9", token: "hvs.secret" }), (error: Error) => {
+      assert.equal(error.message, "pulumi:providers:vault provider: GET auth/token/lookup-self -> 0 (transport: ECONNREFUSED)");
+      return true;
     });
   });
 
@@ -190,6 +240,24 @@ describe("the Vault provider stand-in: its calls", () => {
   it("deletes a SecretID by its accessor from the state", async () => {
     await standIn.delete(urn(VAULT_TYPES.approleSecretId, "s"), { backend: "approle", roleName: "kes", accessor: "sid-accessor", secretId: markSecret("x") }, { backend: "approle", roleName: "kes" });
     assert.deepEqual(vault.received.map((request) => [request.method, request.path, request.body]), [["PUT", "auth/approle/role/kes/secret-id-accessor/destroy", { secret_id_accessor: "sid-accessor" }]]);
+  });
+
+  it("refuses an update for a type that has none, and a refresh Vault answers with an error (403 is not gone)", async () => {
+    await assert.rejects(standIn.update(urn(VAULT_TYPES.token, "t"), {}, { ttl: "1h" }, { ttl: "2h" }), /^Error: vault:index\/token:Token t: has no update; every change replaces it$/);
+    await assert.rejects(standIn.read(urn(VAULT_TYPES.policy, "vault-config-policies-denied"), "denied", { name: "denied", policy: "x" }, undefined),
+      /^Error: vault:index\/policy:Policy vault-config-policies-denied: refresh answered 403: permission denied$/);
+  });
+
+  it("sends an update's second call (a role ID) only when it changed, and keeps what create computed, never the SDK's bookkeeping", async () => {
+    const role = urn(VAULT_TYPES.approleRole, "vault-config-approle-kes");
+    const olds = { backend: "approle", roleName: "kes", tokenPeriod: 300, roleId: "role-id-1", __defaults: [] };
+    const { outs } = await standIn.update(role, olds, { backend: "approle", roleName: "kes", tokenPeriod: 300, roleId: "fixed" }, { backend: "approle", roleName: "kes", tokenPeriod: 600, roleId: "fixed" });
+    assert.deepEqual(vault.received.filter((request) => request.method === "PUT").map((request) => request.path), ["auth/approle/role/kes"]);
+    assert.equal(outs.roleId, "role-id-1");
+    assert.equal(outs.__defaults, undefined);
+    vault.received.length = 0;
+    await standIn.update(role, olds, { backend: "approle", roleName: "kes", tokenPeriod: 300, roleId: "old" }, { backend: "approle", roleName: "kes", tokenPeriod: 300, roleId: "new" });
+    assert.deepEqual(vault.received.filter((request) => request.method === "PUT").map((request) => [request.path, request.body]), [["auth/approle/role/kes", {}], ["auth/approle/role/kes/role-id", { role_id: "new" }]]);
   });
 
   it("names the refused call, its status and Vault's error, never the token", async () => {
