@@ -18,7 +18,7 @@ import { createPlatform } from "../platform";
 
 /** The stand-in plugin's folder: the engine runs its `pulumi-resource-vault`. */
 export const STAND_IN_DIR = path.join(PROJECT_ROOT, "local", "provider");
-/** The guardrails pack as a file the CLI can run without the Node.js language host (local/provider's sibling script). */
+/** The guardrails pack as a file the CLI runs without the Node.js language host (`--policy-pack` takes it instead of the folder). */
 export const GUARDRAILS_PACK = path.join(PROJECT_ROOT, "guardrails", "run-policy-pack");
 /** The config key the provisioning token travels in, encrypted in the engine's stack file. */
 export const TOKEN_KEY = `${PROJECT}:vaultToken`;
