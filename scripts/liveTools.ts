@@ -118,7 +118,7 @@ function goBuild(tool: GoTool, output: string, log: (line: string) => void): Pro
       if (error) reject(error);
       else resolve();
     };
-    child.on("error", (error) => finish(new Error(`building ${tool.name} failed: ${goBinary()} could not start (${error.message}); install Go 1.25 or newer (README, "What you need")`)));
+    child.on("error", (error) => finish(new Error(`building ${tool.name} failed: ${goBinary()} could not start (${error.message}); install Go 1.26.6 or newer (README, "What you need")`)));
     child.on("close", (code) => {
       if (code === 0) return finish();
       finish(new Error(`building ${tool.name} failed: (cd ${tool.moduleDir} && go ${args.join(" ")}) exited ${code}\n${[...stderrTail, partialLine].join("\n")}`));
