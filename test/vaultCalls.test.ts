@@ -184,6 +184,51 @@ describe("the stand-in's calls, as terraform-provider-vault sends them", () => {
     assert.deepEqual(audit.remove({ type: "file", path: "file" }, {}), [{ method: "DELETE", path: "sys/audit/file" }]);
   });
 
+  it("gives each type the provider's ID, read and delete calls, for a backend at a path of its own", () => {
+    const table: Array<[string, Record<string, unknown>, Record<string, unknown>, string, string[], string[]]> = [
+      [VAULT_TYPES.mount, { path: "team/kv", type: "kv" }, {}, "team/kv", ["GET sys/mounts/team/kv"], ["DELETE sys/mounts/team/kv"]],
+      [VAULT_TYPES.kvV2Config, { mount: "team/kv" }, {}, "team/kv/config", ["GET team/kv/config"], []],
+      [VAULT_TYPES.policy, { name: "kes" }, {}, "kes", ["GET sys/policies/acl/kes"], ["DELETE sys/policies/acl/kes"]],
+      [VAULT_TYPES.authBackend, { type: "approle", path: "team/approle" }, {}, "team/approle", ["GET sys/mounts/auth/team/approle"], ["DELETE sys/auth/team/approle"]],
+      [VAULT_TYPES.approleRole, { backend: "team/approle", roleName: "kes" }, {}, "auth/team/approle/role/kes",
+        ["GET auth/team/approle/role/kes", "GET auth/team/approle/role/kes/role-id"], ["DELETE auth/team/approle/role/kes"]],
+      [VAULT_TYPES.approleSecretId, { backend: "team/approle", roleName: "kes" }, { accessor: "a" }, "backend=team/approle::role=kes::accessor=a",
+        ["PUT auth/team/approle/role/kes/secret-id-accessor/lookup"], ["PUT auth/team/approle/role/kes/secret-id-accessor/destroy"]],
+      [VAULT_TYPES.tokenRole, { roleName: "apisix" }, {}, "auth/token/roles/apisix", ["GET auth/token/roles/apisix"], ["DELETE auth/token/roles/apisix"]],
+      [VAULT_TYPES.token, { roleName: "apisix" }, { accessor: "a" }, "a", ["POST auth/token/lookup-accessor"], ["POST auth/token/revoke-accessor"]],
+      [VAULT_TYPES.kubernetesConfig, { backend: "team/k8s" }, {}, "auth/team/k8s/config", ["GET auth/team/k8s/config"], []],
+      [VAULT_TYPES.kubernetesRole, { backend: "team/k8s", roleName: "my-app" }, {}, "auth/team/k8s/role/my-app", ["GET auth/team/k8s/role/my-app"], ["DELETE auth/team/k8s/role/my-app"]],
+      [VAULT_TYPES.audit, { type: "socket", path: "team/socket" }, {}, "team/socket", ["GET sys/audit"], ["DELETE sys/audit/team/socket"]],
+    ];
+    const described = (list: Array<{ method: string; path: string }>) => list.map((call) => `${call.method} ${call.path}`);
+    for (const [type, i, computed, id, read, remove] of table) {
+      const entry = calls(type);
+      assert.deepEqual([entry.id(i, computed), described(entry.read(i, computed)), described(entry.remove(i, computed))], [id, read, remove], type);
+    }
+    // Defaults: the backend's type is its path, AppRole's and Kubernetes' default backends.
+    assert.equal(calls(VAULT_TYPES.authBackend).id({ type: "approle" }, {}), "approle");
+    assert.equal(calls(VAULT_TYPES.approleRole).id({ roleName: "kes" }, {}), "auth/approle/role/kes");
+    assert.equal(calls(VAULT_TYPES.kubernetesRole).id({ roleName: "my-app" }, {}), "auth/kubernetes/role/my-app");
+    assert.equal(calls(VAULT_TYPES.kubernetesConfig).id({}, {}), "auth/kubernetes/config");
+    assert.equal(calls(VAULT_TYPES.audit).id({ type: "file" }, {}), "file");
+  });
+
+  it("reports, on a refresh, the value Vault has for each input the program set", () => {
+    const observe = (type: string, i: Record<string, unknown>, data: Record<string, unknown>) => calls(type).observe!(i, [withData(data)]);
+    assert.deepEqual(observe(VAULT_TYPES.policy, { name: "p", policy: "a" }, { policy: "b" }), { policy: "b" });
+    assert.deepEqual(observe(VAULT_TYPES.authBackend, { type: "approle", description: "d" }, { type: "approle", description: "e" }), { type: "approle", description: "e" });
+    assert.deepEqual(observe(VAULT_TYPES.tokenRole, { allowedPolicies: ["a"], orphan: true, renewable: true, tokenPeriod: 300, tokenNumUses: 0 },
+      { allowed_policies: ["b"], orphan: false, renewable: false, token_period: 60 }), { allowedPolicies: ["b"], orphan: false, renewable: false, tokenPeriod: 60 });
+    assert.deepEqual(observe(VAULT_TYPES.kubernetesRole, { boundServiceAccountNames: ["sa"], boundServiceAccountNamespaces: ["ns"], audience: "vault", tokenPolicies: ["p"], tokenTtl: 60, tokenMaxTtl: 120 },
+      { bound_service_account_names: ["x"], bound_service_account_namespaces: ["y"], audience: "z", token_policies: ["q"], token_ttl: 1, token_max_ttl: 2 }),
+    { boundServiceAccountNames: ["x"], boundServiceAccountNamespaces: ["y"], audience: "z", tokenPolicies: ["q"], tokenTtl: 1, tokenMaxTtl: 2 });
+    assert.deepEqual(observe(VAULT_TYPES.approleRole, { tokenNumUses: 0, secretIdNumUses: 0, bindSecretId: true }, { token_num_uses: 3, secret_id_num_uses: 4, bind_secret_id: false }),
+      { tokenNumUses: 3, secretIdNumUses: 4, bindSecretId: false });
+    assert.deepEqual(observe(VAULT_TYPES.kubernetesConfig, { kubernetesCaCert: "a", disableIssValidation: false }, { kubernetes_ca_cert: "b", disable_iss_validation: true }), { kubernetesCaCert: "b", disableIssValidation: true });
+    assert.deepEqual(calls(VAULT_TYPES.audit).observe!({ type: "file", path: "file" }, [answer(200, { "file/": { type: "file" } })]), { type: "file" });
+    assert.deepEqual(observe(VAULT_TYPES.kvV2Config, { casRequired: false }, { cas_required: true }), { casRequired: true });
+  });
+
   it("decides what the provider sends as terraform-plugin-sdk's getters do", () => {
     assert.deepEqual([undefined, null, false, 0, "", [], {}].map(ok), [false, false, false, false, false, false, false]);
     assert.deepEqual([true, 1, "x", ["a"], { a: 1 }].map(ok), [true, true, true, true, true]);
