@@ -8,9 +8,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { JsonResponse, jsonRequest } from "../../local/jsonHttp";
-import { ManagedProcess, runDirectory, startProcess, waitFor } from "./processes";
+import { ManagedProcess, runDirectory, startProcess, startTypeScriptProcess, waitFor } from "./processes";
 
-const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const DYNAMODB_PORT = 8000;
 const KMS_PORT = 4000;
 
@@ -30,7 +29,7 @@ export interface Emulator {
 }
 
 /** One AWS JSON-protocol call; resolves with the status and parsed body. Signatures are made up: emulators do not check them. */
-function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<JsonResponse> {
+export function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | "1.1", body: unknown): Promise<JsonResponse> {
   const headers = {
     "X-Amz-Target": target,
     "X-Amz-Date": new Date().toISOString().replace(/[-:]|\.\d+/g, ""),
@@ -44,7 +43,8 @@ function awsJsonCall(endpoint: string, target: string, protocolVersion: "1.0" | 
  * production Vault finds the program's table, it never creates one of its own.
  */
 export async function startDynamoDb(namespace: string, ip: string, table: TableSchema): Promise<Emulator> {
-  const dynalite = startProcess("dynalite", path.join(PROJECT_ROOT, "node_modules/.bin/dynalite"), [
+  // Through dynaliteServer.ts: plain dynalite exits when a killed node aborts a request.
+  const dynalite = startTypeScriptProcess("dynalite", path.join(__dirname, "dynaliteServer.ts"), [
     "--host", ip, "--port", String(DYNAMODB_PORT), "--createTableMs", "0",
   ], { netns: namespace });
   const endpoint = `http://${ip}:${DYNAMODB_PORT}`;
