@@ -154,7 +154,7 @@ export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const config = parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides });
   checkedAgainstLayout(config, layout);
   const engine = engineLayout(options.root);
-  const stack = await engineStack({ layout: engine, stack: LOCAL_STACK, pulumi, passphrase: options.passphrase, config: stackDocumentConfig(LOCAL_STACK, overrides) });
+  const stack = await localEngineStack(options.root, options.passphrase, overrides);
   const removals = await removalRules(stack, config);
   const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("\n")}\n` : ""}`;
   const { token, minted } = await provisionerToken(servers, layout, policy);

@@ -12,8 +12,8 @@ import { containsUnknown, markSecret, revealed } from "../../lib/wireSecret";
 import { VaultEndpoint, VaultResponse, vaultRequest } from "../vaultHttp";
 import { ApiCall, Inputs, PROVIDER_INPUTS, RESOURCE_CALLS, ResourceCalls, snakeCase, zeroOf } from "./vaultCalls";
 
-/** The version the stand-in reports: @pulumi/vault's, so the engine does not warn about a mismatch. */
-export const STAND_IN_VERSION = "7.8.0";
+/** The version the stand-in reports: the pinned @pulumi/vault's, so the engine does not warn about a mismatch. */
+export const STAND_IN_VERSION: string = require("@pulumi/vault/package.json").version;
 
 /** One call the stand-in made, as its call log keeps it: never a body, a token or a response. */
 export interface MadeCall {

@@ -19,8 +19,8 @@ import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
 import { PLANNER_POLICY, provisionerPolicyText } from "../../access";
 import { ConfigKey, readProvisionerFile } from "../../config";
 import { runningFromPidFile } from "../../local/backgroundProcess";
-import { engineEnv, engineLayout, engineStack, GUARDRAILS_PACK, stateFile, TOKEN_KEY } from "../../local/engine";
-import { LOCAL_STACK, localDown, LocalUp, localUp, stackDocumentConfig } from "../../local/localStack";
+import { engineEnv, engineLayout, GUARDRAILS_PACK, stateFile, TOKEN_KEY } from "../../local/engine";
+import { LOCAL_STACK, localDown, localEngineStack, LocalUp, localUp } from "../../local/localStack";
 import { localLayout, LocalLayout } from "../../local/localServers";
 import { MadeCall } from "../../local/provider/standIn";
 import { generatedTenants } from "../../scripts/generatedTenants";
@@ -541,9 +541,7 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       this.timeout(180_000);
       await up.stack.preview({ policyPacks: [GUARDRAILS_PACK], expectNoChanges: true });
       const longSecretIds = CONSUMERS.map((consumer) => (consumer.name === "kes" ? { ...consumer, approle: { ...consumer.approle!, secretIdTtl: "2400h" } } : consumer));
-      const violating = await engineStack({
-        layout: engineLayout(root), stack: LOCAL_STACK, pulumi: pulumiBinary, passphrase: PASSPHRASE, config: stackDocumentConfig(LOCAL_STACK, { ...overrides, consumers: longSecretIds }),
-      });
+      const violating = await localEngineStack(root, PASSPHRASE, { ...overrides, consumers: longSecretIds });
       await assert.rejects(violating.preview({ policyPacks: [GUARDRAILS_PACK] }), (error: Error) => {
         assert.match(error.message, /approle-secret-id-bounded/);
         assert.match(error.message, /secretIdTtl 8640000 s is longer than 90 days/);
