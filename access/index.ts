@@ -18,8 +18,9 @@ export { accessMatrix } from "./matrix";
 export { ANY_SEGMENT, consumerAccess } from "./model";
 export type { ConsumerAccess } from "./model";
 export {
-  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements, ruleText,
+  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements,
 } from "./provisioner";
+export { ruleText } from "../acl";
 export type { ProvisionerCoverage } from "./provisioner";
 export { formatStatement, parseStatement } from "./statements";
 export type { AccessStatement } from "./statements";

@@ -3,7 +3,7 @@
  * explicit denies on the policies that would make it an administrator), and how a given policy compares.
  */
 import * as path from "path";
-import { Acl, Capability, parsePolicy, Policy } from "../acl";
+import { Acl, Capability, parsePolicy, Policy, ruleText, WrittenRule } from "../acl";
 import { PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { AccessStatement } from "./statements";
@@ -14,14 +14,7 @@ import { AccessStatement } from "./statements";
  * controls and log in with it) and a policy's text (else it could write `path "*"` into a consumer's
  * policy and mint that consumer a token).
  */
-export interface ProvisionerRule {
-  path: string;
-  capabilities: Capability[];
-  /** Parameters whose value is pinned; "*" with no values lets every other parameter through. */
-  allowedParameters?: Record<string, string[]>;
-  /** Parameters refused whatever their value. */
-  deniedParameters?: Record<string, string[]>;
-}
+export type ProvisionerRule = WrittenRule;
 
 /** Tune parameters that would put secrets into the audit log in clear or pass request headers to a backend. */
 const LEAKY_TUNE_PARAMETERS = { audit_non_hmac_request_keys: [], audit_non_hmac_response_keys: [], passthrough_request_headers: [] };
@@ -91,25 +84,6 @@ export function provisionerRequirements(layer: VaultLayerModel): AccessStatement
 
 /** Policies the provisioner must never write, whatever a rule elsewhere says: its own (it would raise itself) and `default` (every token's). */
 export const PROVISIONER_DENIED = [`sys/policies/acl/${PROVISIONER_POLICY}`, "sys/policies/acl/default"];
-
-/** An HCL string: JSON's escapes are HCL's (a policy text holds quotes and newlines). */
-const hclString = (value: string) => JSON.stringify(value);
-
-/** One rule as policy HCL. */
-export function ruleText({ path, capabilities, allowedParameters, deniedParameters }: ProvisionerRule): string {
-  const parameters = (key: string, map: Record<string, string[]> | undefined) => (map === undefined ? [] : [
-    `  ${key} = {`,
-    ...Object.entries(map).map(([name, values]) => `    ${hclString(name)} = [${values.map(hclString).join(", ")}]`),
-    "  }",
-  ]);
-  return [
-    `path ${hclString(path)} {`,
-    `  capabilities = [${capabilities.map(hclString).join(", ")}]`,
-    ...parameters("allowed_parameters", allowedParameters),
-    ...parameters("denied_parameters", deniedParameters),
-    "}",
-  ].join("\n");
-}
 
 /** The policy text for a stack's declarations: the denies, then each rule on its named path. */
 export function provisionerPolicyText(layer: VaultLayerModel, stack: string): string {

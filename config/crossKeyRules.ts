@@ -1,5 +1,7 @@
 /** Rules that span several keys, checked once every key is valid on its own. */
 import type { PlatformConfig } from ".";
+import { engineMounts, grantableNames, KEY_BITS } from "./engines";
+import { undeclaredGrants } from "./grants";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
 
 export function checkCrossKeyRules(config: PlatformConfig): void {
@@ -11,7 +13,7 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
       problems.push(`${PROJECT}:cluster.availabilityZones[${index}] "${zone}" is not in aws:region ${region}; use zones such as ${region}a`);
     }
   });
-  if (vault.configure && config.vaultToken === undefined) {
+  if (vault.configure && config.vaultToken === undefined && vault.login === undefined) {
     problems.push(
       `${PROJECT}:vaultToken is required when ${PROJECT}:vault.configure is true: set it with ` +
         "`pulumi config set --secret vault-platform:vaultToken <provisioning token>` or export VAULT_TOKEN " +
@@ -24,13 +26,18 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
   if (cluster.enabled && config.audit.path === "stdout") {
     problems.push(`${PROJECT}:audit.path "stdout" is for a Vault whose output you keep yourself (the local stack); the cluster's nodes need a file such as /var/log/vault/audit.log, which they rotate`);
   }
-  repeated(mounts.map((mount) => mount.path)).forEach((path) => problems.push(`${PROJECT}:mounts declares path "${path}" twice; each mount path must be unique`));
-  for (const inner of mounts) {
-    const outer = mounts.find((candidate) => inner.path.startsWith(`${candidate.path}/`));
+  const allMounts = [...mounts.map((mount) => ({ path: mount.path, key: "mounts" })), ...engineMounts(config.engines)];
+  for (const path of repeated(allMounts.map((mount) => mount.path))) {
+    const keys = [...new Set(allMounts.filter((mount) => mount.path === path).map((mount) => `${PROJECT}:${mount.key}`))];
+    problems.push(`${keys.join(" and ")} declare${keys.length === 1 ? "s" : ""} path "${path}" twice; each mount path must be unique`);
+  }
+  for (const inner of allMounts) {
+    const outer = allMounts.find((candidate) => inner.path.startsWith(`${candidate.path}/`));
     if (outer) {
-      problems.push(`${PROJECT}:mounts declares "${inner.path}" inside mount "${outer.path}"; Vault refuses a mount in another ("path is already in use at ${outer.path}/"): use a sibling path such as ${inner.path.replace(/\//g, "-")}`);
+      problems.push(`${PROJECT}:${inner.key} declares "${inner.path}" inside mount "${outer.path}"; Vault refuses a mount in another ("path is already in use at ${outer.path}/"): use a sibling path such as ${inner.path.replace(/\//g, "-")}`);
     }
   }
+  problems.push(...secretReferenceProblems(config), ...keyBitsProblems(config));
   repeated(consumers.map((consumer) => consumer.name)).forEach((name) => problems.push(`${PROJECT}:consumers declares name "${name}" twice; consumer names must be unique`));
   const mountPaths = new Set(mounts.map((mount) => mount.path));
   const consumerNames = new Set(consumers.map((consumer) => consumer.name));
@@ -43,11 +50,43 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
     if (consumer.kubernetes && !kubernetes.enabled) {
       problems.push(`${consumerKey(index, consumer.name)}.kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
     }
+    problems.push(...undeclaredGrants(consumer, consumerKey(index, consumer.name), config.engines, (engine) => grantableNames(config.engines, engine)));
     if (consumer.client && !mountPaths.has(consumer.client.mount)) {
       problems.push(`${consumerKey(index, consumer.name)}.client.mount "${consumer.client.mount}" is not a declared mount; add it to ${PROJECT}:mounts`);
     }
   });
   failOnProblems(problems);
+}
+
+/** Every config value that names an entry of vault-platform:secrets, with its key. */
+function secretReferences({ vault, engines, auth }: PlatformConfig): Array<{ key: string; name: string }> {
+  return [
+    ...(vault.login ? [{ key: "vault.login.passwordSecret", name: vault.login.passwordSecret }] : []),
+    ...(auth.ldap ? [{ key: "auth.ldap.bindPasswordSecret", name: auth.ldap.bindPasswordSecret }] : []),
+    ...(auth.oidc ? [{ key: "auth.oidc.clientSecretSecret", name: auth.oidc.clientSecretSecret }] : []),
+    ...(engines.database?.connections ?? []).map((connection, index) => ({ key: `engines.database.connections[${index}].passwordSecret`, name: connection.passwordSecret })),
+    ...(engines.aws?.accessKey ? [{ key: "engines.aws.accessKey.secretKeySecret", name: engines.aws.accessKey.secretKeySecret }] : []),
+    ...(engines.pki && "importedBundleSecret" in engines.pki.root ? [{ key: "engines.pki.root.importedBundleSecret", name: engines.pki.root.importedBundleSecret }] : []),
+  ];
+}
+
+function secretReferenceProblems(config: PlatformConfig): string[] {
+  const known = Object.keys(config.vaultLayer.secrets);
+  return secretReferences(config).filter(({ name }) => !known.includes(name)).map(({ key, name }) =>
+    `${PROJECT}:${key} names "${name}", which ${PROJECT}:secrets does not hold; set it with \`pulumi config set --secret --path '${PROJECT}:secrets.${name}' <value>\``);
+}
+
+/** Key sizes that go with the key type (Vault refuses the others when the role or CA is written). */
+function keyBitsProblems({ engines }: PlatformConfig): string[] {
+  const pki = engines.pki;
+  if (pki === undefined) return [];
+  const keyed = [
+    ...("commonName" in pki.root ? [{ key: "engines.pki.root", ...pki.root }] : []),
+    { key: "engines.pki.intermediate", ...pki.intermediate },
+    ...pki.roles.map((role, index) => ({ key: `engines.pki.roles[${index}]`, ...role })),
+  ];
+  return keyed.filter(({ keyType, keyBits }) => keyBits !== undefined && !KEY_BITS[keyType].includes(keyBits)).map(({ key, keyType, keyBits }) =>
+    `${PROJECT}:${key}.keyBits ${keyBits} does not go with keyType ${keyType}; use one of ${KEY_BITS[keyType].join(", ")}`);
 }
 
 function repeated(values: string[]): string[] {

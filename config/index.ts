@@ -4,8 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AuthConfig, authSchema } from "./authMethods";
 import { ClusterConfig, clusterSchema, DisabledCluster, disabledClusterSchema, isDisabledCluster } from "./cluster";
 import { checkCrossKeyRules } from "./crossKeyRules";
+import { EnginesConfig, enginesSchema } from "./engines";
 import { defaultIssueText, describeIssue, didYouMean, failOnProblems, firstIssuePerPath, PROJECT } from "./messages";
 import { POLICY_DIR } from "./policyFiles";
 import type { RawConfig } from "./stackFile";
@@ -23,6 +25,10 @@ export type { ConsumerPolicy } from "./policyFiles";
 export { encodeConfig, stackConfig, stackFileConfig } from "./stackFile";
 export type { RawConfig } from "./stackFile";
 export type { BoundConsumer, VaultLayerModel } from "./vaultModel";
+export type { AuthConfig, LdapConfig, LoginConfig, OidcConfig } from "./authMethods";
+export type { AwsEngineConfig, DatabaseConfig, EnginesConfig, Grantable, PkiConfig, TransitConfig } from "./engines";
+export { GRANTABLE, grantableNames } from "./engines";
+export { grantPolicyName, grantRules } from "./grants";
 
 /** Every key in the `vault-platform:` namespace, with its schema. */
 const SCHEMAS = {
@@ -35,6 +41,13 @@ const SCHEMAS = {
   // prefault: an absent key is parsed as {}, so each default is written once, in its schema.
   kubernetes: kubernetesSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  engines: enginesSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  /**
+   * Named secret values the other keys refer to (a database's root password, the LDAP bind password, the
+   * provisioner's password): `pulumi config set --secret --path 'vault-platform:secrets.<name>' <value>`.
+   */
+  secrets: z.record(z.string(), z.string().min(1, { error: "must not be empty" })).default({}),
 } as const;
 
 /** A `vault-platform:` key. */
@@ -51,6 +64,8 @@ export interface PlatformConfig {
   consumers: ConsumerConfig[];
   kubernetes: KubernetesConfig;
   audit: AuditConfig;
+  engines: EnginesConfig;
+  auth: AuthConfig;
   /** The Vault layer derived from the keys above: what the Vault components and the access checks read. */
   vaultLayer: VaultLayerModel;
 }
@@ -121,10 +136,12 @@ export function parseConfig(raw: RawConfig, { env = process.env, policyDir = POL
   }
   failOnProblems(problems);
 
-  const config = parsed as Omit<PlatformConfig, "vaultToken" | "region" | "vaultLayer"> & { vaultToken?: string };
+  const config = parsed as Omit<PlatformConfig, "vaultToken" | "region" | "vaultLayer"> & { vaultToken?: string; secrets: Record<string, string> };
   const token = config.vaultToken ?? env.VAULT_TOKEN;
+  // The secret values live only in the model, wrapped (a logged config shows no password).
+  const { secrets: _secrets, ...settings } = config;
   const platform: PlatformConfig = {
-    ...config,
+    ...settings,
     region: region!,
     vaultToken: token ? pulumi.secret(token) : undefined,
     vaultLayer: deriveVaultLayer(config, policyDir),

@@ -33,3 +33,8 @@ export const mountPath = z
 
 /** A count where 0 means unlimited, as Vault reads num_uses settings. */
 export const unlimitedOrCount = z.number().int().min(0, { error: "must be 0 (unlimited) or more" });
+
+/** The name of an entry of `vault-platform:secrets` (set with `pulumi config set --secret --path 'vault-platform:secrets.<name>' ...`). */
+export const secretName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+  error: "must name an entry of vault-platform:secrets (letters, digits, '-' and '_'), set with `pulumi config set --secret --path 'vault-platform:secrets.<name>' <value>`",
+});

@@ -1,5 +1,6 @@
 /** The Vault layer's keys: `vault`, `mounts`, `consumers` (with their bindings), `kubernetes`, `audit`. */
 import { z } from "zod";
+import { loginSchema } from "./authMethods";
 import { cidr, dnsLabel, duration, mountPath, unlimitedOrCount } from "./primitives";
 
 /** A SecretID's lifetime unless the consumer sets one: 30 days, renewed by `pulumi up --refresh` (see the README). */
@@ -14,6 +15,8 @@ export const vaultSchema = z.strictObject({
   address: z.url({ protocol: /^https$/, error: "must be an https:// URL such as https://vault.example.com:8200" }).optional(),
   caCertFile: z.string().min(1).optional(),
   providerTokenTtlSeconds: z.number().int().min(300, { error: "must be at least 300" }).max(86400, { error: "must be at most 86400" }).default(1200),
+  /** How the provider logs in; unset, with vault-platform:vaultToken. */
+  login: loginSchema.optional(),
 });
 
 /** Vault's own mounts: it refuses a secrets engine at or under them ("cannot mount ..."). */
@@ -52,6 +55,15 @@ const kubernetesBindingSchema = z.strictObject({
   tokenTtl: duration.optional(),
   tokenPeriod: duration.optional(),
   audience: z.string().min(1).optional(),
+  /** How the workload's secrets reach its pods, generated from this declaration (see components/vault/delivery.ts). */
+  delivery: z.strictObject({
+    /** injector: vault-agent annotations; csi: a SecretProviderClass for the Vault CSI provider; vso: VaultAuth and Vault*Secret for the Vault Secrets Operator. */
+    via: z.enum(["injector", "csi", "vso"], { error: 'must be "injector", "csi" or "vso"' }).default("injector"),
+    /** KV secrets to deliver, each as its mount and path within it; the consumer's policy must let it read them. */
+    secrets: z.array(z.strictObject({ name: dnsLabel, mount: mountPath, path: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: "must be a secret's path within its mount, such as my-app/config" }) })).default([]),
+    /** A cert-manager Issuer of kind Vault in the namespace, signing with the consumer's granted PKI role. */
+    certificates: z.boolean().default(false),
+  }).optional(),
 });
 
 const tokenBindingSchema = z.strictObject({
@@ -64,6 +76,8 @@ const tokenBindingSchema = z.strictObject({
 const accessStatement = z.string().regex(/^(create|read|update|patch|delete|list|sudo|subscribe|recover) \S+$/, {
   error: 'must be "<capability> <path>", e.g. "read kv/apisix/consumer/jack/jwt-auth"',
 });
+
+const grantName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must name a role or key declared in vault-platform:engines" });
 
 export const consumerSchema = z
   .strictObject({
@@ -79,6 +93,13 @@ export const consumerSchema = z
       })
       .optional(),
     expect: z.strictObject({ allow: z.array(accessStatement).default([]), deny: z.array(accessStatement).default([]) }).optional(),
+    /** Engine objects this consumer may use, by name: database roles, AWS roles, PKI roles, transit keys (the paths they open: ./grants.ts). */
+    grants: z.strictObject({
+      database: z.array(grantName).default([]),
+      aws: z.array(grantName).default([]),
+      pki: z.array(grantName).default([]),
+      transit: z.array(grantName).default([]),
+    }).prefault({}),
     /** Consumers whose paths this one may read by design (e.g. a gateway reading a service's keys); any other cross-tenant read fails the verdict. */
     shares: z.array(dnsLabel).default([]),
   })

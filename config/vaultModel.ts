@@ -7,6 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyError } from "../acl";
 import { Secret } from "../lib/secret";
+import { parsePolicy } from "../acl";
+import type { AuthConfig, LoginConfig } from "./authMethods";
+import type { EnginesConfig } from "./engines";
+import { grantPolicyName, grantPolicyText } from "./grants";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
 import { ConsumerPolicy, consumerPolicy, PROJECT_ROOT, RESERVED_POLICY_NAMES } from "./policyFiles";
 import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig } from "./vaultLayer";
@@ -14,10 +18,12 @@ import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConf
 /** Where the AppRole auth method is mounted. */
 export const APPROLE_AUTH_PATH = "approle";
 
-/** A consumer with the policy Vault will attach to its tokens. */
+/** A consumer with the policies Vault will attach to its tokens. */
 export interface BoundConsumer {
   consumer: ConsumerConfig;
   policy: ConsumerPolicy;
+  /** The policy generated from its grants (config/grants.ts), when it has any. */
+  grants?: ConsumerPolicy;
 }
 
 export interface VaultLayerModel {
@@ -27,10 +33,20 @@ export interface VaultLayerModel {
   consumers: BoundConsumer[];
   /** The consumers of each binding kind, in declaration order. */
   bindings: Record<BindingKind, ConsumerConfig[]>;
-  /** Each distinct policy once, in first-use order; one name never stands for two texts. */
+  /** Each distinct consumer policy once (files, then generated grants), in first-use order; one name never stands for two texts. */
   policies: ConsumerPolicy[];
+  /** The policies people get through LDAP groups and OIDC roles, each once; uploaded, but not linted as consumers' (operators may need sys/). */
+  operatorPolicies: ConsumerPolicy[];
   /** Mount paths of the auth methods the layer enables (absent when the layer has none of that kind). */
-  authPaths: { approle?: string; kubernetes?: string };
+  authPaths: { approle?: string; kubernetes?: string; ldap?: string; oidc?: string };
+  /** `vault-platform:engines`: database, AWS, PKI and transit. */
+  engines: EnginesConfig;
+  /** `vault-platform:auth`: LDAP and OIDC for people. */
+  auth: AuthConfig;
+  /** `vault.login`: the provider's own login, when it is not a token. */
+  login?: LoginConfig;
+  /** `vault-platform:secrets`: the named secret values the config refers to. */
+  secrets: Record<string, Secret>;
   /** `vault-platform:kubernetes`: the Kubernetes auth method and the injector. */
   kubernetes: KubernetesConfig;
   /** The reviewer's JWT and the API server's CA, read from `kubernetes.reviewer`'s files when it is set. */
@@ -43,6 +59,10 @@ export interface VaultLayerInput {
   consumers: ConsumerConfig[];
   kubernetes: KubernetesConfig;
   audit: AuditConfig;
+  engines: EnginesConfig;
+  auth: AuthConfig;
+  vault: { login?: LoginConfig };
+  secrets: Record<string, string>;
 }
 
 /** Derives the model; throws one ConfigError naming every broken, reserved or conflicting policy file. */
@@ -60,16 +80,25 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
       problems.push(`${where}.policy ${error.message}`);
       return;
     }
-    consumers.push({ consumer, policy });
+    const grants = generatedGrants(consumer, where, input.engines);
+    consumers.push({ consumer, policy, grants });
     if (RESERVED_POLICY_NAMES.includes(policy.name)) {
       problems.push(`${where}.policy "${policy.name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}) and cannot be a consumer's policy; give the file another name`);
     }
-    const first = policies.get(policy.name);
-    if (first === undefined) policies.set(policy.name, { policy, where });
-    else if (first.policy.text !== policy.text) {
-      problems.push(`${where}.policy would upload Vault policy "${policy.name}" from ${policy.file}, but ${first.where}.policy uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
-    }
+    for (const uploaded of grants ? [policy, grants] : [policy]) addPolicy(policies, uploaded, uploaded === grants ? `${where}.grants` : `${where}.policy`, problems);
   });
+  const operators = new Map<string, { policy: ConsumerPolicy; where: string }>();
+  for (const [where, names] of operatorPolicyNames(input.auth)) {
+    names.forEach((name, index) => {
+      const policy = operatorPolicy(name, `${where}[${index}]`, policyDir, problems);
+      if (policy === undefined) return;
+      if (policies.has(policy.name)) {
+        problems.push(`${where}[${index}] "${name}" is also a consumer's policy; people and services get separate policy files`);
+        return;
+      }
+      addPolicy(operators, policy, `${where}[${index}]`, problems);
+    });
+  }
   const externalReviewer = input.kubernetes.enabled && input.kubernetes.reviewer ? readReviewer(input.kubernetes.reviewer, problems) : undefined;
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
@@ -78,14 +107,66 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     consumers,
     bindings,
     policies: [...policies.values()].map(({ policy }) => policy),
+    operatorPolicies: [...operators.values()].map(({ policy }) => policy),
     authPaths: {
       approle: bindings.approle.length > 0 ? APPROLE_AUTH_PATH : undefined,
       kubernetes: input.kubernetes.enabled || bindings.kubernetes.length > 0 ? input.kubernetes.authPath : undefined,
+      ldap: input.auth.ldap?.path,
+      oidc: input.auth.oidc?.path,
     },
     kubernetes: input.kubernetes,
     externalReviewer,
     audit: input.audit,
+    engines: input.engines,
+    auth: input.auth,
+    login: input.vault.login,
+    secrets: Object.fromEntries(Object.entries(input.secrets).map(([name, value]) => [name, new Secret(value)])),
   };
+}
+
+/** Adds a policy to be uploaded; one name never stands for two texts. */
+function addPolicy(policies: Map<string, { policy: ConsumerPolicy; where: string }>, policy: ConsumerPolicy, where: string, problems: string[]): void {
+  const first = policies.get(policy.name);
+  if (first === undefined) policies.set(policy.name, { policy, where });
+  else if (first.policy.text !== policy.text) {
+    problems.push(`${where} would upload Vault policy "${policy.name}" from ${policy.file}, but ${first.where} uploads a different "${policy.name}" from ${first.policy.file}; rename one of the files`);
+  }
+}
+
+/** A consumer's generated grant policy, when it has grants. */
+function generatedGrants(consumer: ConsumerConfig, where: string, engines: EnginesConfig): ConsumerPolicy | undefined {
+  const text = grantPolicyText(consumer, where, engines);
+  if (text === undefined) return undefined;
+  const name = grantPolicyName(consumer.name);
+  return { name, file: `${where}.grants`, text, parsed: parsePolicy(text, name) };
+}
+
+/** The policy lists of the people's auth methods, by the key that names them. */
+function operatorPolicyNames(auth: AuthConfig): Array<[string, string[]]> {
+  return [
+    ...(auth.ldap?.groups ?? []).map((group, index): [string, string[]] => [`${PROJECT}:auth.ldap.groups[${index}].policies`, group.policies]),
+    ...(auth.oidc?.roles ?? []).map((role, index): [string, string[]] => [`${PROJECT}:auth.oidc.roles[${index}].policies`, role.policies]),
+  ];
+}
+
+/** A person's policy file: read and parsed like a consumer's, but never a per-consumer template. */
+function operatorPolicy(name: string, where: string, policyDir: string, problems: string[]): ConsumerPolicy | undefined {
+  try {
+    const policy = consumerPolicy(name, "operator", policyDir);
+    if (policy.name !== name) {
+      problems.push(`${where} "${name}" is a per-consumer template (it uses \${name}); give people a policy file of their own`);
+      return undefined;
+    }
+    if (RESERVED_POLICY_NAMES.includes(name)) {
+      problems.push(`${where} "${name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}); give the file another name`);
+      return undefined;
+    }
+    return policy;
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    problems.push(`${where} ${error.message}`);
+    return undefined;
+  }
 }
 
 /** The reviewer's files, checked for what they must hold; each problem names its key. */

@@ -1,0 +1,34 @@
+/** Policy HCL written from rules: the generated provisioner, planner and grant policies. */
+import type { Capability } from "./policy";
+
+/**
+ * One rule to write. Parameters are pinned where a free value would let a token reach beyond what it
+ * was generated for.
+ */
+export interface WrittenRule {
+  path: string;
+  capabilities: Capability[];
+  /** Parameters whose value is pinned; "*" with no values lets every other parameter through. */
+  allowedParameters?: Record<string, string[]>;
+  /** Parameters refused whatever their value. */
+  deniedParameters?: Record<string, string[]>;
+}
+
+/** An HCL string: JSON's escapes are HCL's (a policy text holds quotes and newlines). */
+const hclString = (value: string) => JSON.stringify(value);
+
+/** One rule as policy HCL. */
+export function ruleText({ path, capabilities, allowedParameters, deniedParameters }: WrittenRule): string {
+  const parameters = (key: string, map: Record<string, string[]> | undefined) => (map === undefined ? [] : [
+    `  ${key} = {`,
+    ...Object.entries(map).map(([name, values]) => `    ${hclString(name)} = [${values.map(hclString).join(", ")}]`),
+    "  }",
+  ]);
+  return [
+    `path ${hclString(path)} {`,
+    `  capabilities = [${capabilities.map(hclString).join(", ")}]`,
+    ...parameters("allowed_parameters", allowedParameters),
+    ...parameters("denied_parameters", deniedParameters),
+    "}",
+  ].join("\n");
+}
