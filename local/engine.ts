@@ -22,6 +22,10 @@ export const STAND_IN_DIR = path.join(PROJECT_ROOT, "local", "provider");
 export const GUARDRAILS_PACK = path.join(PROJECT_ROOT, "guardrails", "run-policy-pack");
 /** The config key the provisioning token travels in, encrypted in the engine's stack file. */
 export const TOKEN_KEY = `${PROJECT}:vaultToken`;
+/** The config key the named secrets travel in (a JSON object), encrypted in the engine's stack file. */
+export const SECRETS_KEY = `${PROJECT}:secrets`;
+/** Keys the engine encrypts itself: kept as they are when the stack file is written again. */
+const ENCRYPTED_KEYS = [TOKEN_KEY, SECRETS_KEY];
 
 export interface EngineLayout {
   /** The engine's project folder: generated Pulumi.yaml and Pulumi.<stack>.yaml. */
@@ -67,15 +71,15 @@ export function engineProjectSettings(): Record<string, unknown> {
 
 /**
  * Writes the engine's stack file: the given config, keeping what the engine itself wrote there (the
- * passphrase salt and the secure token), so secrets keep decrypting.
+ * passphrase salt, the secure token and secrets), so secrets keep decrypting.
  */
 export function writeEngineStackFile(file: string, config: Record<string, unknown>): void {
   const previous = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) as { encryptionsalt?: string; config?: Record<string, unknown> } | undefined) : undefined;
-  const token = previous?.config?.[TOKEN_KEY];
+  const encrypted = Object.fromEntries(ENCRYPTED_KEYS.filter((key) => previous?.config?.[key] !== undefined).map((key) => [key, previous!.config![key]]));
   const document = {
     ...(previous?.encryptionsalt ? { encryptionsalt: previous.encryptionsalt } : {}),
     // Through JSON: a value an override left undefined is no key at all.
-    config: { ...JSON.parse(JSON.stringify(config)), ...(token !== undefined ? { [TOKEN_KEY]: token } : {}) },
+    config: { ...JSON.parse(JSON.stringify(config)), ...encrypted },
   };
   fs.writeFileSync(file, yaml.dump(document, { lineWidth: -1 }), { mode: 0o600 });
   // The mode above applies only to a new file; one written before keeps its own.

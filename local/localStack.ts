@@ -13,7 +13,7 @@ import { provisionerPolicyText, ruleText } from "../access";
 import { runPlatform } from "../offline/runtime";
 import { toolPath } from "../scripts/liveTools";
 import { revealed } from "../lib/wireSecret";
-import { EngineLayout, engineLayout, engineStack, EngineStep, plainUpCommands, stepCollector, TOKEN_KEY } from "./engine";
+import { EngineLayout, engineLayout, engineStack, EngineStep, plainUpCommands, SECRETS_KEY, stepCollector, TOKEN_KEY } from "./engine";
 import { LocalLayout, localLayout, LocalServers, startLocalServers, stopLocalServers } from "./localServers";
 import { MadeCall } from "./provider/standIn";
 import { RESOURCE_CALLS } from "./provider/vaultCalls";
@@ -128,7 +128,11 @@ export function staleProvisionerFile(config: PlatformConfig): string | undefined
 
 /** The engine stack of the local folder, with the stack's config (overrides applied) written to it. */
 export async function localEngineStack(root: string, passphrase: string, overrides: Partial<Record<ConfigKey, unknown>> = {}): Promise<Stack> {
-  return engineStack({ layout: engineLayout(root), stack: LOCAL_STACK, pulumi: await toolPath("pulumi"), passphrase, config: stackDocumentConfig(LOCAL_STACK, overrides) });
+  // The named secrets go to the engine encrypted (setConfig, secret), never into the stack file in clear.
+  const { secrets, ...settings } = overrides;
+  const stack = await engineStack({ layout: engineLayout(root), stack: LOCAL_STACK, pulumi: await toolPath("pulumi"), passphrase, config: stackDocumentConfig(LOCAL_STACK, settings) });
+  if (secrets !== undefined) await stack.setConfig(SECRETS_KEY, { value: JSON.stringify(secrets), secret: true });
+  return stack;
 }
 
 /** The stand-in's calls since the log was last cleared. */
