@@ -26,9 +26,9 @@ export function isolationFindings(access: ConsumerAccess[]): IsolationFinding[] 
   }
   const owned = new PathIndex(ownersByPath);
   const findings: IsolationFinding[] = [];
-  for (const { consumer, policy, acl } of access) {
+  for (const { consumer, policy, grants, acl } of access) {
     const readable = new Map<string, string[]>();
-    for (const rule of [...policy.rules, ...DEFAULT.rules].filter((candidate) => candidate.capabilities.includes("read"))) {
+    for (const rule of [...policy.rules, ...(grants?.rules ?? []), ...DEFAULT.rules].filter((candidate) => candidate.capabilities.includes("read"))) {
       for (const [path, owners] of owned.startingWith(staticPrefix(rule))) readable.set(path, owners);
     }
     const found: IsolationFinding[] = [];

@@ -1,5 +1,5 @@
 /** Lints on each distinct consumer policy: reaches into Vault's own areas, KV v2 layout slips, typos. */
-import type { VaultLayerModel } from "../config";
+import { engineMounts, VaultLayerModel } from "../config";
 import { grants, ruleAcl, staticPrefix } from "./model";
 
 /** The only sys/ paths a consumer policy may name: renewing and looking up its own leases. */
@@ -30,6 +30,7 @@ const BUILTIN_PREFIXES = ["cubbyhole", "auth/token/lookup-self", "auth/token/ren
 /** Lints on each distinct consumer policy. */
 export function policyLints(layer: VaultLayerModel): string[] {
   const problems: string[] = [];
+  const mountPaths = [...layer.mounts.map((mount) => mount.path), ...engineMounts(layer.engines).map((mount) => mount.path)];
   for (const { name, parsed } of layer.policies) {
     for (const rule of parsed.rules.filter(grants)) {
       const where = `${parsed.source}:${rule.line}: path "${rule.written}" (policy ${name})`;
@@ -59,9 +60,9 @@ export function policyLints(layer: VaultLayerModel): string[] {
           problems.push(`${where} is written v1-style on KV v2 mount "${mount.path}" and grants nothing there; use ${mount.path}/data/${rest} (and ${mount.path}/metadata/${rest} to list)`);
         }
       }
-      const underMount = mount !== undefined || layer.mounts.some((candidate) => candidate.path.startsWith(prefix));
+      const underMount = mountPaths.some((path) => prefix.startsWith(`${path}/`) || path.startsWith(prefix));
       if (!underMount && prefix !== "" && !BUILTIN_PREFIXES.some((builtin) => prefix.startsWith(builtin))) {
-        problems.push(`${where} is under no declared mount (declared: ${layer.mounts.map((m) => m.path).join(", ") || "none"}); a typo?`);
+        problems.push(`${where} is under no declared mount (declared: ${mountPaths.join(", ") || "none"}); a typo?`);
       }
     }
   }

@@ -6,15 +6,20 @@ import type { ConsumerConfig, VaultLayerModel } from "../config";
 /** Vault's default policy, which every binding here keeps. */
 export const DEFAULT = parsePolicy(DEFAULT_POLICY, "default");
 
-/** A consumer's effective ACL: its own policy plus `default`. */
+/** A consumer's effective ACL: its own policy, its generated grants and `default`. */
 export interface ConsumerAccess {
   consumer: ConsumerConfig;
+  /** Its own policy file: the paths it owns, for the isolation report (a grant is shared by declaration). */
   policy: Policy;
+  /** The policy generated from its grants, when it has any. */
+  grants?: Policy;
   acl: Acl;
 }
 
 export function consumerAccess(layer: VaultLayerModel): ConsumerAccess[] {
-  return layer.consumers.map(({ consumer, policy }) => ({ consumer, policy: policy.parsed, acl: new Acl([policy.parsed, DEFAULT]) }));
+  return layer.consumers.map(({ consumer, policy, grants }) => ({
+    consumer, policy: policy.parsed, grants: grants?.parsed, acl: new Acl([policy.parsed, ...(grants ? [grants.parsed] : []), DEFAULT]),
+  }));
 }
 
 /** An ACL of this one rule, to ask what the rule alone reaches. */

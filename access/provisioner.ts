@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { Acl, Capability, parsePolicy, Policy, ruleText, WrittenRule } from "../acl";
-import { PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
+import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { AccessStatement } from "./statements";
 
@@ -27,8 +27,9 @@ const LEAKY_TUNE_PARAMETERS = { audit_non_hmac_request_keys: [], audit_non_hmac_
 export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   const rules: ProvisionerRule[] = [];
   const add = (path: string, capabilities: Capability[], parameters: Omit<ProvisionerRule, "path" | "capabilities"> = {}) => rules.push({ path, capabilities, ...parameters });
-  const pinned = (names: string[], value: string) => ({ allowedParameters: { ...Object.fromEntries(names.map((name) => [name, [value]])), "*": [] } });
-  const policyOf = new Map(layer.consumers.map(({ consumer, policy }) => [consumer.name, policy.name]));
+  // A list parameter passes when each of its items is an allowed value (Vault splits it as a comma list).
+  const pinned = (names: string[], values: string[]) => ({ allowedParameters: { ...Object.fromEntries(names.map((name) => [name, values])), "*": [] } });
+  const policyOf = new Map(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound)]));
   add("auth/token/create", ["update"]);
   for (const { name, text } of layer.policies) add(`sys/policies/acl/${name}`, ["create", "read", "update", "delete"], { allowedParameters: { policy: [text] } });
   for (const mount of layer.mounts) {

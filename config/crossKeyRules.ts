@@ -1,7 +1,6 @@
 /** Rules that span several keys, checked once every key is valid on its own. */
 import type { PlatformConfig } from ".";
-import { engineMounts, grantableNames, KEY_BITS } from "./engines";
-import { undeclaredGrants } from "./grants";
+import { engineMounts, KEY_BITS } from "./engines";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
 
 export function checkCrossKeyRules(config: PlatformConfig): void {
@@ -50,7 +49,6 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
     if (consumer.kubernetes && !kubernetes.enabled) {
       problems.push(`${consumerKey(index, consumer.name)}.kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
     }
-    problems.push(...undeclaredGrants(consumer, consumerKey(index, consumer.name), config.engines, (engine) => grantableNames(config.engines, engine)));
     if (consumer.client && !mountPaths.has(consumer.client.mount)) {
       problems.push(`${consumerKey(index, consumer.name)}.client.mount "${consumer.client.mount}" is not a declared mount; add it to ${PROJECT}:mounts`);
     }

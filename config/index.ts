@@ -25,9 +25,10 @@ export type { ConsumerPolicy } from "./policyFiles";
 export { encodeConfig, stackConfig, stackFileConfig } from "./stackFile";
 export type { RawConfig } from "./stackFile";
 export type { BoundConsumer, VaultLayerModel } from "./vaultModel";
+export { attachedPolicies } from "./vaultModel";
 export type { AuthConfig, LdapConfig, LoginConfig, OidcConfig } from "./authMethods";
 export type { AwsEngineConfig, DatabaseConfig, EnginesConfig, Grantable, PkiConfig, TransitConfig } from "./engines";
-export { GRANTABLE, grantableNames } from "./engines";
+export { engineMounts, GRANTABLE, grantableNames } from "./engines";
 export { grantPolicyName, grantRules } from "./grants";
 
 /** Every key in the `vault-platform:` namespace, with its schema. */

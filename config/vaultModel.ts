@@ -9,8 +9,8 @@ import { PolicyError } from "../acl";
 import { Secret } from "../lib/secret";
 import { parsePolicy } from "../acl";
 import type { AuthConfig, LoginConfig } from "./authMethods";
-import type { EnginesConfig } from "./engines";
-import { grantPolicyName, grantPolicyText } from "./grants";
+import { EnginesConfig, grantableNames } from "./engines";
+import { grantPolicyName, grantPolicyText, undeclaredGrants } from "./grants";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
 import { ConsumerPolicy, consumerPolicy, PROJECT_ROOT, RESERVED_POLICY_NAMES } from "./policyFiles";
 import { AuditConfig, BINDING_KINDS, BindingKind, ConsumerConfig, KubernetesConfig, MountConfig } from "./vaultLayer";
@@ -80,7 +80,9 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
       problems.push(`${where}.policy ${error.message}`);
       return;
     }
-    const grants = generatedGrants(consumer, where, input.engines);
+    const undeclared = undeclaredGrants(consumer, where, input.engines, (engine) => grantableNames(input.engines, engine));
+    problems.push(...undeclared);
+    const grants = undeclared.length === 0 ? generatedGrants(consumer, where, input.engines) : undefined;
     consumers.push({ consumer, policy, grants });
     if (RESERVED_POLICY_NAMES.includes(policy.name)) {
       problems.push(`${where}.policy "${policy.name}" is reserved (${RESERVED_POLICY_NAMES.join(", ")}) and cannot be a consumer's policy; give the file another name`);
@@ -122,6 +124,11 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     login: input.vault.login,
     secrets: Object.fromEntries(Object.entries(input.secrets).map(([name, value]) => [name, new Secret(value)])),
   };
+}
+
+/** The policies a consumer's tokens carry, by name: its own, then its generated grants. */
+export function attachedPolicies({ policy, grants }: BoundConsumer): string[] {
+  return grants ? [policy.name, grants.name] : [policy.name];
 }
 
 /** Adds a policy to be uploaded; one name never stands for two texts. */

@@ -29,7 +29,7 @@ export class AppRoleBindings extends pulumi.ComponentResource {
       const role = new vault.approle.AuthBackendRole(`${name}-${consumer.name}`, {
         backend: auth.path,
         roleName: consumer.name,
-        tokenPolicies: [args.policyNames[consumer.name]],
+        tokenPolicies: args.policyNames[consumer.name],
         tokenPeriod: seconds(binding.tokenPeriod),
         tokenTtl: seconds(binding.tokenTtl),
         tokenMaxTtl: seconds(binding.tokenMaxTtl),

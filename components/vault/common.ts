@@ -18,8 +18,8 @@ export interface VaultComponentArgs {
 export interface ConsumerBindingArgs extends VaultComponentArgs {
   /** The consumers with this kind of binding. */
   consumers: ConsumerConfig[];
-  /** Each consumer's uploaded policy name. */
-  policyNames: Record<string, pulumi.Input<string>>;
+  /** The uploaded policies each consumer's tokens carry (its own, then its grants), by consumer name. */
+  policyNames: Record<string, pulumi.Input<string>[]>;
 }
 
 /** Seconds of a validated Vault duration, or undefined when it is not set. */

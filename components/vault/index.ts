@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { VaultLayerModel } from "../../config";
+import { attachedPolicies, VaultLayerModel } from "../../config";
 import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
@@ -53,7 +53,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const after = audit ? [audit.device] : [];
     new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
-    const policyNames = Object.fromEntries(layer.consumers.map(({ consumer, policy }) => [consumer.name, policies.names[policy.name]]));
+    const policyNames = Object.fromEntries(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound).map((policy) => policies.names[policy])]));
 
     const approle = layer.authPaths.approle !== undefined
       ? new AppRoleBindings(`${name}-approle`, { provider, path: layer.authPaths.approle, consumers: layer.bindings.approle, policyNames, after }, child)

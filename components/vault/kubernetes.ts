@@ -104,7 +104,7 @@ export class KubernetesBindings extends pulumi.ComponentResource {
         roleName: consumer.name,
         boundServiceAccountNames: [binding.serviceAccount],
         boundServiceAccountNamespaces: [binding.namespace],
-        tokenPolicies: [args.policyNames[consumer.name]],
+        tokenPolicies: args.policyNames[consumer.name],
         tokenTtl: seconds(binding.tokenTtl),
         tokenPeriod: seconds(binding.tokenPeriod),
         audience,

@@ -7,7 +7,7 @@ export type TokenBindingsArgs = ConsumerBindingArgs;
 
 /**
  * Scoped tokens that outlive the provisioner's short-lived child token: each is issued through its own
- * token role (orphan, allowed_policies = the consumer's policy), which needs no sudo.
+ * token role (orphan, allowed_policies = the consumer's policies), which needs no sudo.
  */
 export class TokenBindings extends pulumi.ComponentResource {
   /** Client token per consumer; always a Pulumi secret. */
@@ -18,10 +18,10 @@ export class TokenBindings extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider, dependsOn: args.after };
     for (const consumer of args.consumers) {
       const binding = consumer.token!;
-      const policy = args.policyNames[consumer.name];
+      const policies = args.policyNames[consumer.name];
       const role = new vault.tokenauth.AuthBackendRole(`${name}-${consumer.name}`, {
         roleName: consumer.name,
-        allowedPolicies: [policy],
+        allowedPolicies: policies,
         orphan: true,
         renewable: binding.renewable,
         tokenPeriod: seconds(binding.period),
@@ -29,7 +29,7 @@ export class TokenBindings extends pulumi.ComponentResource {
       }, child);
       const token = new vault.Token(`${name}-${consumer.name}`, {
         roleName: role.roleName,
-        policies: [policy],
+        policies,
         ttl: binding.ttl === undefined ? undefined : String(binding.ttl),
         // No `period` here: Vault wants sudo for a periodic token asked for at create time; the role's
         // token_period makes the token periodic without it.
