@@ -6,8 +6,8 @@ import { parseStatement } from "./statements";
 /** consumer x path -> capabilities, for every path named in a policy or an expectation. */
 export function accessMatrix(access: ConsumerAccess[]): { paths: string[]; rows: Array<{ consumer: string; cells: Capability[][] }> } {
   const paths = new Set<string>();
-  for (const { consumer, policy } of access) {
-    policy.rules.forEach((rule) => paths.add(probePath(rule)));
+  for (const { consumer, policy, grants } of access) {
+    [...policy.rules, ...(grants?.rules ?? [])].forEach((rule) => paths.add(probePath(rule)));
     [...(consumer.expect?.allow ?? []), ...(consumer.expect?.deny ?? [])].forEach((statement) => paths.add(parseStatement(statement).path));
   }
   const sorted = [...paths].sort();

@@ -3,7 +3,7 @@
  * into one generated policy that its bindings attach, the access checks read and the provisioner pins.
  */
 import { strict as assert } from "assert";
-import { expectationMismatches, policyLints } from "../access";
+import { accessMatrix, expectationMismatches, policyLints } from "../access";
 import { provisionerRules } from "../access/provisioner";
 import { consumerAccess } from "../access/model";
 import { attachedPolicies, encodeConfig, parseConfig } from "../config";
@@ -75,6 +75,13 @@ describe("grants: the generated policy", () => {
     assert.ok(kes.acl.allows("update", "transit/decrypt/kes"));
     assert.ok(!kes.acl.allows("update", "transit/decrypt/billing"));
     assert.deepEqual(expectationMismatches(consumerAccess(layer)), []);
+  });
+
+  it("shows in the plan's matrix: the granted paths, with who can use them", () => {
+    const { paths, rows } = accessMatrix(consumerAccess(parse(withGrants()).vaultLayer));
+    const column = paths.indexOf("transit/encrypt/kes");
+    assert.ok(column >= 0 && paths.includes("database/creds/app-readonly"));
+    assert.deepEqual(rows.map((row) => `${row.consumer}: ${row.cells[column].join(",")}`), ["apisix: ", "kes: update", "my-app: "]);
   });
 
   it("passes the lints: engine mounts are declared mounts", () => {
