@@ -25,6 +25,7 @@ export interface PlatformOutputs {
   kubernetesRoles?: VaultConfiguration["kubernetesRoles"];
   approles?: VaultConfiguration["approles"];
   tokens?: VaultConfiguration["tokens"];
+  pkiCaChain?: VaultConfiguration["pkiCaChain"];
 }
 
 /**
@@ -95,7 +96,7 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
     const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
     Object.assign(outputs, {
       apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,
-      approles: layer.approles, tokens: layer.tokens,
+      approles: layer.approles, tokens: layer.tokens, pkiCaChain: layer.pkiCaChain,
     });
   }
   return outputs;

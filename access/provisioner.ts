@@ -6,6 +6,7 @@ import * as path from "path";
 import { Acl, Capability, parsePolicy, Policy, ruleText, WrittenRule } from "../acl";
 import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
+import { pkiRules } from "./rules/pki";
 import { AccessStatement } from "./statements";
 
 /**
@@ -17,7 +18,7 @@ import { AccessStatement } from "./statements";
 export type ProvisionerRule = WrittenRule;
 
 /** Tune parameters that would put secrets into the audit log in clear or pass request headers to a backend. */
-const LEAKY_TUNE_PARAMETERS = { audit_non_hmac_request_keys: [], audit_non_hmac_response_keys: [], passthrough_request_headers: [] };
+export const LEAKY_TUNE_PARAMETERS = { audit_non_hmac_request_keys: [], audit_non_hmac_response_keys: [], passthrough_request_headers: [] };
 
 /**
  * What `pulumi up` of these declarations needs, path by path, in the order the resources are applied.
@@ -70,6 +71,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
     add("auth/token/lookup-accessor", ["update"]);
     add("auth/token/revoke-accessor", ["update"]);
   }
+  rules.push(...pkiRules(layer));
   if (layer.audit.enabled) {
     add("sys/audit", ["read", "sudo"]);
     add("sys/audit/file", ["create", "update", "sudo"]);

@@ -8,18 +8,18 @@ import type { Capability } from "./policy";
 export interface WrittenRule {
   path: string;
   capabilities: Capability[];
-  /** Parameters whose value is pinned; "*" with no values lets every other parameter through. */
-  allowedParameters?: Record<string, string[]>;
+  /** Parameters whose value is pinned (a boolean pin is an HCL bool); "*" with no values lets every other parameter through. */
+  allowedParameters?: Record<string, Array<string | boolean>>;
   /** Parameters refused whatever their value. */
   deniedParameters?: Record<string, string[]>;
 }
 
 /** An HCL string: JSON's escapes are HCL's (a policy text holds quotes and newlines). */
-const hclString = (value: string) => JSON.stringify(value);
+const hclString = (value: string | boolean) => JSON.stringify(value);
 
 /** One rule as policy HCL. */
 export function ruleText({ path, capabilities, allowedParameters, deniedParameters }: WrittenRule): string {
-  const parameters = (key: string, map: Record<string, string[]> | undefined) => (map === undefined ? [] : [
+  const parameters = (key: string, map: Record<string, Array<string | boolean>> | undefined) => (map === undefined ? [] : [
     `  ${key} = {`,
     ...Object.entries(map).map(([name, values]) => `    ${hclString(name)} = [${values.map(hclString).join(", ")}]`),
     "  }",

@@ -54,6 +54,13 @@ export const VAULT_TYPES = {
   kubernetesConfig: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
   kubernetesRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
   kvV2Config: "vault:kv/secretBackendV2:SecretBackendV2",
+  pkiConfigCa: "vault:pkiSecret/secretBackendConfigCa:SecretBackendConfigCa",
+  pkiConfigUrls: "vault:pkiSecret/secretBackendConfigUrls:SecretBackendConfigUrls",
+  pkiIntermediateCertRequest: "vault:pkiSecret/secretBackendIntermediateCertRequest:SecretBackendIntermediateCertRequest",
+  pkiIntermediateSetSigned: "vault:pkiSecret/secretBackendIntermediateSetSigned:SecretBackendIntermediateSetSigned",
+  pkiRole: "vault:pkiSecret/secretBackendRole:SecretBackendRole",
+  pkiRootCert: "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert",
+  pkiRootSignIntermediate: "vault:pkiSecret/secretBackendRootSignIntermediate:SecretBackendRootSignIntermediate",
   tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
 } as const;
 

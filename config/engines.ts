@@ -106,6 +106,50 @@ const pkiRoleSchema = z.strictObject({
   clientFlag: z.boolean().default(true),
 });
 
+export type PkiRoleConfig = z.output<typeof pkiRoleSchema>;
+
+/**
+ * A PKI role as it is written to Vault (@pulumi/vault's input names): every flag set, none left to a
+ * default. The component declares exactly this and the provisioner's policy pins each field to it, so
+ * the provisioner cannot widen a role (any name, a wildcard, localhost, an IP, code signing) beyond the
+ * declaration. A consumer granted the role gets names under the declared domains only.
+ */
+export function pkiRoleSettings(role: PkiRoleConfig) {
+  return {
+    allowedDomains: role.allowedDomains,
+    allowSubdomains: role.allowSubdomains,
+    allowBareDomains: role.allowBareDomains,
+    // A declared "*.example.com" only matches as a glob.
+    allowGlobDomains: role.allowedDomains.some((domain) => domain.startsWith("*.")),
+    allowAnyName: false,
+    allowLocalhost: false,
+    allowIpSans: false,
+    allowWildcardCertificates: false,
+    allowedUriSansTemplate: false,
+    enforceHostnames: true,
+    requireCn: true,
+    useCsrCommonName: true,
+    useCsrSans: true,
+    serverFlag: role.serverFlag,
+    clientFlag: role.clientFlag,
+    codeSigningFlag: false,
+    emailProtectionFlag: false,
+    basicConstraintsValidForNonCa: false,
+    // Leases and stored certificates: revocation and the CRL need the record.
+    generateLease: false,
+    noStore: false,
+    ttl: String(role.ttl),
+    maxTtl: String(role.maxTtl),
+    keyType: role.keyType,
+    keyBits: pkiKeyBits(role.keyType, role.keyBits),
+  };
+}
+
+/** The key size to send: the declared one, else the usual one of the type (the provider would send 2048 whatever the type). */
+export function pkiKeyBits(type: keyof typeof KEY_BITS, declared: number | undefined): number {
+  return declared ?? KEY_BITS[type][0];
+}
+
 const pkiSchema = z.strictObject({
   /** The root CA's mount; its key never leaves Vault (generated) or comes in once (imported). */
   rootPath: enginePath("pki"),

@@ -6,6 +6,7 @@ import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { VaultMounts } from "./mounts";
+import { PkiEngine } from "./pki";
 import { VaultPolicies } from "./policies";
 import { TokenBindings } from "./tokens";
 import { componentArgs } from "../componentType";
@@ -42,6 +43,8 @@ export class VaultConfiguration extends pulumi.ComponentResource {
   readonly kubernetesRoles: Record<string, KubernetesRole>;
   readonly approles: pulumi.Output<Record<string, { roleId: string; secretId: string }>>;
   readonly tokens: pulumi.Output<Record<string, string>>;
+  /** The PKI intermediate's CA chain (intermediate, then root), when the PKI engine is declared. */
+  readonly pkiCaChain?: pulumi.Output<string>;
 
   constructor(name: string, args: VaultConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("vault", "VaultConfiguration", name, opts));
@@ -52,6 +55,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const audit = layer.audit.enabled ? new VaultAudit(`${name}-audit`, { provider, filePath: layer.audit.path, socket: layer.audit.socket }, child) : undefined;
     const after = audit ? [audit.device] : [];
     new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts, after }, child);
+    const pki = layer.engines.pki && new PkiEngine(`${name}-pki`, { provider, pki: layer.engines.pki, secrets: layer.secrets, vaultAddress: args.vaultAddress, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     const policyNames = Object.fromEntries(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound).map((policy) => policies.names[policy])]));
 
@@ -90,6 +94,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     this.kubernetesRoles = kubernetes?.roles ?? {};
     this.approles = pulumi.output(credentials);
     this.tokens = pulumi.output(issued);
+    this.pkiCaChain = pki?.caChain;
     this.registerOutputs({ kubernetesRoles: this.kubernetesRoles });
   }
 }

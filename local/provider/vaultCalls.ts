@@ -12,6 +12,10 @@
  */
 import { VAULT_TYPES } from "../../components/resourceTypes";
 import type { VaultResponse } from "../vaultHttp";
+import { data, list, ok, reported, sameSet, snakeCase, trim, whenOk } from "./calls/fields";
+import { PKI_CALLS } from "./calls/pki";
+
+export { ok, snakeCase };
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
 
@@ -65,24 +69,6 @@ export interface ResourceCalls {
   remove: (i: Inputs, computed: Record<string, unknown>) => ApiCall[];
 }
 
-// ---------- how terraform-plugin-sdk's getters decide what the provider sends ----------
-
-/** d.GetOk: set and not the zero value of its type. */
-export function ok(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === "") return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object") return Object.keys(value as object).length > 0;
-  return true;
-}
-
-/** The fields whose value passes d.GetOk. */
-function whenOk(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => ok(value)));
-}
-
-const trim = (path: string) => String(path).replace(/^\/+|\/+$/g, "");
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-
 /** vault/auth_token.go updateTokenFields(d, data, create=true): each token field only when d.GetOk (token_type has a default). */
 function tokenFieldsOnCreate(i: Inputs, tokenTypeDefault: string): Record<string, unknown> {
   return {
@@ -122,26 +108,6 @@ function mountTune(i: Inputs): Record<string, unknown> {
     options: i.options ?? {},
     ...whenOk({ description: i.description, listing_visibility: i.listingVisibility, audit_non_hmac_request_keys: i.auditNonHmacRequestKeys, audit_non_hmac_response_keys: i.auditNonHmacResponseKeys }),
   };
-}
-
-function data(answer: VaultResponse | undefined): Record<string, any> {
-  return (answer?.body && typeof answer.body === "object" ? answer.body.data : undefined) ?? {};
-}
-
-function sameSet(a: unknown, b: unknown): boolean {
-  const left = [...list(a)].sort();
-  const right = [...list(b)].sort();
-  return left.length === right.length && left.every((value, index) => value === right[index]);
-}
-
-/**
- * The inputs the program set, as the read answered them (`fields`: input name to Vault's field). Only
- * inputs that are set and fields Vault answers are compared: Vault answers defaults for the others, and
- * leaves some out (a token role's read has no token_num_uses in 1.21.1).
- */
-function reported(i: Inputs, answer: VaultResponse | undefined, fields: Record<string, string>): Inputs {
-  const body = data(answer);
-  return Object.fromEntries(Object.entries(fields).filter(([input, field]) => i[input] !== undefined && body[field] !== undefined).map(([input, field]) => [input, body[field]]));
 }
 
 const TOKEN_FIELDS_REPORTED = { tokenPolicies: "token_policies", tokenPeriod: "token_period", tokenTtl: "token_ttl", tokenMaxTtl: "token_max_ttl", tokenNumUses: "token_num_uses" };
@@ -500,6 +466,8 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
     replaceOn: "all",
     remove: (i) => [{ method: "DELETE", path: `sys/audit/${trim(i.path ?? i.type)}` }],
   },
+
+  ...PKI_CALLS,
 };
 
 function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | undefined {
@@ -509,9 +477,6 @@ function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | un
 
 /** The provider's own inputs the stand-in understands; anything else (namespace, auth_login, ...) would change its calls. */
 export const PROVIDER_INPUTS = ["address", "caCertFile", "caCertDir", "maxLeaseTtlSeconds", "maxRetries", "token", "skipChildToken", "tokenName", "skipTlsVerify", "skipGetVaultVersion", "version"];
-
-/** The snake_case field an input is sent as. */
-export const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** The zero value of an input's type: what the provider sends for an input no longer set. */
 export function zeroOf(value: unknown): unknown {
