@@ -96,7 +96,9 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
     const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
     Object.assign(outputs, {
       apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,
-      approles: layer.approles, tokens: layer.tokens, pkiCaChain: layer.pkiCaChain,
+      approles: layer.approles, tokens: layer.tokens,
+      // Only with the PKI engine: an undefined output is reported on every run.
+      ...(layer.pkiCaChain ? { pkiCaChain: layer.pkiCaChain } : {}),
     });
   }
   return outputs;
