@@ -2,6 +2,7 @@
 import type { PlatformConfig } from ".";
 import { engineMounts, KEY_BITS } from "./engines";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
+import { parseVaultDuration } from "../lib/vaultDuration";
 
 export function checkCrossKeyRules(config: PlatformConfig): void {
   const problems: string[] = [];
@@ -36,7 +37,7 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
       problems.push(`${PROJECT}:${inner.key} declares "${inner.path}" inside mount "${outer.path}"; Vault refuses a mount in another ("path is already in use at ${outer.path}/"): use a sibling path such as ${inner.path.replace(/\//g, "-")}`);
     }
   }
-  problems.push(...secretReferenceProblems(config), ...keyBitsProblems(config));
+  problems.push(...secretReferenceProblems(config), ...keyBitsProblems(config), ...pkiLifetimeProblems(config));
   repeated(consumers.map((consumer) => consumer.name)).forEach((name) => problems.push(`${PROJECT}:consumers declares name "${name}" twice; consumer names must be unique`));
   const mountPaths = new Set(mounts.map((mount) => mount.path));
   const consumerNames = new Set(consumers.map((consumer) => consumer.name));
@@ -85,6 +86,28 @@ function keyBitsProblems({ engines }: PlatformConfig): string[] {
   ];
   return keyed.filter(({ keyType, keyBits }) => keyBits !== undefined && !KEY_BITS[keyType].includes(keyBits)).map(({ key, keyType, keyBits }) =>
     `${PROJECT}:${key}.keyBits ${keyBits} does not go with keyType ${keyType}; use one of ${KEY_BITS[keyType].join(", ")}`);
+}
+
+/**
+ * A CA cannot sign past its own expiry (Vault 1.21.1 refuses a leaf whose notAfter would pass its
+ * issuer's, leaf_not_after_behavior "err"), and role names are path segments: one role per name.
+ */
+function pkiLifetimeProblems({ engines }: PlatformConfig): string[] {
+  const pki = engines.pki;
+  if (pki === undefined) return [];
+  const intermediate = parseVaultDuration(pki.intermediate.ttl)!;
+  return [
+    ...("commonName" in pki.root && parseVaultDuration(pki.root.ttl)! < intermediate
+      ? [`${PROJECT}:engines.pki.intermediate.ttl ${pki.intermediate.ttl} outlives root.ttl ${pki.root.ttl}; the root cannot sign past its own expiry: shorten the intermediate or lengthen the root`]
+      : []),
+    ...pki.roles.flatMap((role, index) => (parseVaultDuration(role.maxTtl)! > intermediate
+      ? [`${PROJECT}:engines.pki.roles[${index}].maxTtl ${role.maxTtl} outlives intermediate.ttl ${pki.intermediate.ttl}; Vault refuses leaves past their issuer's expiry: lower maxTtl`]
+      : [])),
+    ...pki.roles.flatMap((role, index) => (parseVaultDuration(role.ttl)! > parseVaultDuration(role.maxTtl)!
+      ? [`${PROJECT}:engines.pki.roles[${index}].ttl ${role.ttl} is longer than its maxTtl ${role.maxTtl}; Vault would cap it: lower ttl or raise maxTtl`]
+      : [])),
+    ...repeated(pki.roles.map((role) => role.name)).map((name) => `${PROJECT}:engines.pki.roles declares name "${name}" twice; role names must be unique`),
+  ];
 }
 
 function repeated(values: string[]): string[] {
