@@ -13,7 +13,7 @@ import { keepCommittedConsumers, layerWith, withProbe } from "./fixtures";
 const lint = (policy: string) => policyLints(withProbe(policy));
 /** The lint messages for the probe's first rule, written `written`. */
 const at = (written: string) => `policies/probe.hcl:1: path "${written}" (policy probe)`;
-const typo = (written: string) => `${at(written)} is under no declared mount (declared: kv, secret); a typo?`;
+const typo = (written: string) => `${at(written)} is under no declared mount (declared: kv, secret, pki, pki_int); a typo?`;
 /** The lints other than "under no declared mount", which a rule outside the KV mounts also gets. */
 const lintBesidesMounts = (policy: string) => lint(policy).filter((problem) => !problem.includes("is under no declared mount"));
 
@@ -141,6 +141,7 @@ describe("access checks: lints on KV v2 layout and typos", () => {
   it("says so when no mount is declared at all", () => {
     const layer = layerWith((config) => {
       config["vault-platform:mounts"] = [];
+      delete config["vault-platform:engines"];
       config["vault-platform:consumers"] = [{ name: "probe", policy: "probe", token: { ttl: "1h" } }];
     }, { probe: 'path "kv/probe/*" { capabilities = ["read"] }' });
     assert.deepEqual(policyLints(layer), [`${at("kv/probe/*")} is under no declared mount (declared: none); a typo?`]);
@@ -149,6 +150,7 @@ describe("access checks: lints on KV v2 layout and typos", () => {
   it("does not call a rule with no literal start a typo, even with no mount declared (the wildcard lint says what is wrong)", () => {
     const layer = layerWith((config) => {
       config["vault-platform:mounts"] = [];
+      delete config["vault-platform:engines"];
       config["vault-platform:consumers"] = [{ name: "probe", policy: "probe", token: { ttl: "1h" } }];
     }, { probe: 'path "+/probe" { capabilities = ["read"] }' });
     assert.deepEqual(policyLints(layer).filter((problem) => problem.includes("a typo?")), []);

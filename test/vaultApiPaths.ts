@@ -30,6 +30,15 @@ const STATEMENTS: Record<string, Statements> = {
   // kubernetesAuthBackendConfigDelete makes no call.
   [VAULT_TYPES.kubernetesConfig]: ({ backend }) => [[["create", "read", "update"], `auth/${backend}/config`]],
   [VAULT_TYPES.kubernetesRole]: ({ backend, roleName }) => [[LIFECYCLE, `auth/${backend}/role/${roleName}`]],
+  // The root certificate's and the installed intermediate's refresh read the mount; config/ca, the CSR and
+  // the signing make no read; only config/urls and roles are read back, and only roles deleted.
+  [VAULT_TYPES.pkiRootCert]: ({ backend, type }) => [[["update"], `${backend}/issuers/generate/root/${type}`], [["read"], `sys/mounts/${backend}`]],
+  [VAULT_TYPES.pkiConfigCa]: ({ backend }) => [[["update"], `${backend}/config/ca`]],
+  [VAULT_TYPES.pkiIntermediateCertRequest]: ({ backend, type }) => [[["update"], `${backend}/issuers/generate/intermediate/${type}`]],
+  [VAULT_TYPES.pkiRootSignIntermediate]: ({ backend }) => [[["update"], `${backend}/root/sign-intermediate`]],
+  [VAULT_TYPES.pkiIntermediateSetSigned]: ({ backend }) => [[["update"], `${backend}/intermediate/set-signed`], [["read"], `sys/mounts/${backend}`]],
+  [VAULT_TYPES.pkiConfigUrls]: ({ backend }) => [[["read", "update"], `${backend}/config/urls`]],
+  [VAULT_TYPES.pkiRole]: ({ backend, name }) => [[LIFECYCLE, `${backend}/roles/${name}`]],
   [VAULT_TYPES.audit]: ({ path }) => [[["read", "sudo"], "sys/audit"], [["create", "update", "delete", "sudo"], `sys/audit/${path}`]],
 };
 

@@ -49,6 +49,30 @@ path "auth/kubernetes/role/my-app" {
 path "auth/token/roles/apisix" {
   capabilities = ["read"]
 }
+path "sys/mounts/pki" {
+  capabilities = ["read"]
+}
+path "sys/mounts/pki/tune" {
+  capabilities = ["read"]
+}
+path "pki/config/urls" {
+  capabilities = ["read"]
+}
+path "sys/mounts/pki_int" {
+  capabilities = ["read"]
+}
+path "sys/mounts/pki_int/tune" {
+  capabilities = ["read"]
+}
+path "pki_int/config/urls" {
+  capabilities = ["read"]
+}
+path "pki_int/roles/mesh" {
+  capabilities = ["read"]
+}
+path "pki_int/roles/web-only" {
+  capabilities = ["read"]
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }

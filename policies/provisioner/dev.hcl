@@ -121,6 +121,154 @@ path "auth/token/lookup-accessor" {
 path "auth/token/revoke-accessor" {
   capabilities = ["update"]
 }
+path "sys/mounts/pki" {
+  capabilities = ["create", "read", "update"]
+}
+path "sys/mounts/pki/tune" {
+  capabilities = ["read", "update"]
+  denied_parameters = {
+    "audit_non_hmac_request_keys" = []
+    "audit_non_hmac_response_keys" = []
+    "passthrough_request_headers" = []
+  }
+}
+path "pki/config/urls" {
+  capabilities = ["read", "update"]
+  allowed_parameters = {
+    "issuing_certificates" = ["*/v1/pki/ca"]
+    "crl_distribution_points" = ["*/v1/pki/crl"]
+    "ocsp_servers" = [""]
+  }
+}
+path "pki/issuers/generate/root/internal" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "common_name" = ["vault-platform dev root CA"]
+    "ttl" = ["87600h"]
+    "key_type" = ["ec"]
+    "key_bits" = []
+    "exclude_cn_from_sans" = [false]
+    "use_pss" = [false]
+  }
+}
+path "pki/root/sign-intermediate" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "csr" = []
+    "common_name" = ["vault-platform dev intermediate CA"]
+    "ttl" = ["43800h"]
+    "exclude_cn_from_sans" = [false]
+    "use_csr_values" = [false]
+    "use_pss" = [false]
+  }
+}
+path "sys/mounts/pki_int" {
+  capabilities = ["create", "read", "update"]
+}
+path "sys/mounts/pki_int/tune" {
+  capabilities = ["read", "update"]
+  denied_parameters = {
+    "audit_non_hmac_request_keys" = []
+    "audit_non_hmac_response_keys" = []
+    "passthrough_request_headers" = []
+  }
+}
+path "pki_int/config/urls" {
+  capabilities = ["read", "update"]
+  allowed_parameters = {
+    "issuing_certificates" = ["*/v1/pki_int/ca"]
+    "crl_distribution_points" = ["*/v1/pki_int/crl"]
+    "ocsp_servers" = [""]
+  }
+}
+path "pki_int/issuers/generate/intermediate/internal" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "common_name" = ["vault-platform dev intermediate CA"]
+    "key_type" = ["ec"]
+    "key_bits" = []
+    "format" = ["pem"]
+    "private_key_format" = ["der"]
+    "exclude_cn_from_sans" = [false]
+    "add_basic_constraints" = [false]
+  }
+}
+path "pki_int/intermediate/set-signed" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "certificate" = []
+  }
+}
+path "pki_int/roles/mesh" {
+  capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "allowed_domains" = ["svc.cluster.local"]
+    "allow_subdomains" = [true]
+    "allow_bare_domains" = [false]
+    "allow_glob_domains" = [false]
+    "allow_any_name" = [false]
+    "allow_localhost" = [false]
+    "allow_ip_sans" = [false]
+    "allow_wildcard_certificates" = [false]
+    "allowed_uri_sans_template" = [false]
+    "enforce_hostnames" = [true]
+    "require_cn" = [true]
+    "use_csr_common_name" = [true]
+    "use_csr_sans" = [true]
+    "server_flag" = [true]
+    "client_flag" = [true]
+    "code_signing_flag" = [false]
+    "email_protection_flag" = [false]
+    "basic_constraints_valid_for_non_ca" = [false]
+    "generate_lease" = [false]
+    "no_store" = [false]
+    "ttl" = ["24h"]
+    "max_ttl" = ["720h"]
+    "key_type" = ["ec"]
+    "key_bits" = []
+    "issuer_ref" = ["default"]
+    "key_usage" = ["DigitalSignature", "KeyAgreement", "KeyEncipherment"]
+    "cn_validations" = ["email", "hostname"]
+    "serial_number_source" = ["json-csr"]
+    "not_before_duration" = []
+    "signature_bits" = []
+  }
+}
+path "pki_int/roles/web-only" {
+  capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "allowed_domains" = ["svc.cluster.local"]
+    "allow_subdomains" = [true]
+    "allow_bare_domains" = [false]
+    "allow_glob_domains" = [false]
+    "allow_any_name" = [false]
+    "allow_localhost" = [false]
+    "allow_ip_sans" = [false]
+    "allow_wildcard_certificates" = [false]
+    "allowed_uri_sans_template" = [false]
+    "enforce_hostnames" = [true]
+    "require_cn" = [true]
+    "use_csr_common_name" = [true]
+    "use_csr_sans" = [true]
+    "server_flag" = [true]
+    "client_flag" = [false]
+    "code_signing_flag" = [false]
+    "email_protection_flag" = [false]
+    "basic_constraints_valid_for_non_ca" = [false]
+    "generate_lease" = [false]
+    "no_store" = [false]
+    "ttl" = ["24h"]
+    "max_ttl" = ["720h"]
+    "key_type" = ["ec"]
+    "key_bits" = []
+    "issuer_ref" = ["default"]
+    "key_usage" = ["DigitalSignature", "KeyAgreement", "KeyEncipherment"]
+    "cn_validations" = ["email", "hostname"]
+    "serial_number_source" = ["json-csr"]
+    "not_before_duration" = []
+    "signature_bits" = []
+  }
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }

@@ -143,7 +143,7 @@ describe("live: PKI for mTLS through the Pulumi engine, used with the consumers'
     ].sort());
     const pkiPaths = [PKI.rootPath, PKI.intermediatePath].flatMap((mount) => [`${mount}/`, `sys/mounts/${mount}`]);
     const pkiRules = provisionerRules(up.config.vaultLayer).filter((rule) => pkiPaths.some((prefix) => rule.path.startsWith(prefix)));
-    assert.equal(pkiRules.length, 13);
+    assert.equal(pkiRules.length, 12);
     assert.deepEqual(pkiRules.filter((rule) => rule.capabilities.includes("sudo") || rule.capabilities.includes("delete")).map((rule) => rule.path), [
       `${PKI.intermediatePath}/roles/mesh`, `${PKI.intermediatePath}/roles/web-only`,
     ]);
