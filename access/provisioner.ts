@@ -8,6 +8,7 @@ import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerMo
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { pkiRules } from "./rules/pki";
 import { AccessStatement } from "./statements";
+import { databaseRules } from "./rules/database";
 
 /**
  * One path of the provisioner's policy. Parameters are pinned where a free value would let the token
@@ -77,6 +78,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
     add("sys/audit/file", ["create", "update", "sudo"]);
     if (layer.audit.socket) add("sys/audit/socket", ["create", "update", "sudo"]);
   }
+  rules.push(...databaseRules(layer));
   return rules;
 }
 

@@ -47,6 +47,10 @@ export const VAULT_TYPES = {
   approleRole: "vault:appRole/authBackendRole:AuthBackendRole",
   approleSecretId: "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId",
   audit: "vault:index/audit:Audit",
+  databaseConnection: "vault:database/secretBackendConnection:SecretBackendConnection",
+  databaseRole: "vault:database/secretBackendRole:SecretBackendRole",
+  /** A write to any path: the database engine's root rotation (rotate-root). */
+  genericEndpoint: "vault:generic/endpoint:Endpoint",
   authBackend: "vault:index/authBackend:AuthBackend",
   mount: "vault:index/mount:Mount",
   policy: "vault:index/policy:Policy",

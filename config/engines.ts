@@ -5,6 +5,7 @@
  * (`consumers[].grants`); the paths those grants open are in ./grants.ts.
  */
 import { z } from "zod";
+import { parseVaultDuration } from "../lib/vaultDuration";
 import { duration, mountPath, secretName } from "./primitives";
 import { RESERVED_MOUNT_ROOTS } from "./vaultLayer";
 
@@ -26,6 +27,12 @@ const databaseRoleSchema = z.strictObject({
   revocationStatements: z.array(z.string().min(1)).default([]),
   defaultTtl: duration.default("1h"),
   maxTtl: duration.default("24h"),
+}).superRefine((role, ctx) => {
+  // Vault refuses the role ("ttl cannot be greater than max_ttl") when pulumi up writes it.
+  const [ttl, max] = [parseVaultDuration(role.defaultTtl), parseVaultDuration(role.maxTtl)];
+  if (ttl !== undefined && max !== undefined && ttl > max) {
+    ctx.addIssue({ code: "custom", path: ["defaultTtl"], message: `is longer than maxTtl (${role.maxTtl}); Vault refuses such a role: shorten it or raise maxTtl` });
+  }
 });
 
 const databaseConnectionSchema = z.strictObject({
@@ -47,6 +54,23 @@ const databaseConnectionSchema = z.strictObject({
 const databaseSchema = z.strictObject({
   path: enginePath("database"),
   connections: z.array(databaseConnectionSchema).min(1, { error: "must declare at least one connection" }),
+}).superRefine((database, ctx) => {
+  // Connections live at <path>/config/<name> and roles at <path>/roles/<name>, whichever connection they use.
+  const seen = new Set<string>();
+  database.connections.forEach((connection, index) => {
+    if (seen.has(connection.name)) ctx.addIssue({ code: "custom", path: ["connections", index, "name"], message: `"${connection.name}" is declared twice; connection names must be unique` });
+    seen.add(connection.name);
+  });
+  const roles = new Map<string, string>();
+  database.connections.forEach((connection, index) => connection.roles.forEach((role, position) => {
+    const first = roles.get(role.name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom", path: ["connections", index, "roles", position, "name"],
+        message: `"${role.name}" is already a role of connection ${first}; role names must be unique in the mount (${database.path}/roles/<name>)`,
+      });
+    } else roles.set(role.name, connection.name);
+  }));
 });
 
 const awsRoleSchema = z.strictObject({

@@ -4,6 +4,7 @@ import * as vault from "@pulumi/vault";
 import { attachedPolicies, VaultLayerModel } from "../../config";
 import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
+import { DatabaseEngine } from "./database";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { VaultMounts } from "./mounts";
 import { PkiEngine } from "./pki";
@@ -56,6 +57,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const after = audit ? [audit.device] : [];
     new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts, after }, child);
     const pki = layer.engines.pki && new PkiEngine(`${name}-pki`, { provider, pki: layer.engines.pki, secrets: layer.secrets, vaultAddress: args.vaultAddress, after }, child);
+    if (layer.engines.database) new DatabaseEngine(`${name}-database`, { provider, database: layer.engines.database, secrets: layer.secrets, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     const policyNames = Object.fromEntries(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound).map((policy) => policies.names[policy])]));
 

@@ -13,6 +13,7 @@
 import { VAULT_TYPES } from "../../components/resourceTypes";
 import type { VaultResponse } from "../vaultHttp";
 import { data, list, ok, reported, sameSet, snakeCase, trim, whenOk } from "./calls/fields";
+import { DATABASE_CALLS } from "./calls/database";
 import { PKI_CALLS } from "./calls/pki";
 
 export { ok, snakeCase };
@@ -58,9 +59,10 @@ export interface ResourceCalls {
   /**
    * The update calls (the provider's Update): "create" for a resource whose update writes its create's
    * body again, "changed" for one whose update sends only the changed fields (d.HasChange) plus
-   * `alwaysSent`; both also send the zero value of an input no longer set.
+   * `alwaysSent`; both also send the zero value of an input no longer set. A function receives the
+   * inputs before the update too (`previous`), for fields the provider sends only when they changed.
    */
-  update?: "create" | "changed" | ((i: Inputs) => ApiCall[]);
+  update?: "create" | "changed" | ((i: Inputs, previous?: Inputs) => ApiCall[]);
   /** With update "changed": fields the provider's update sends whether or not they changed. */
   alwaysSent?: string[];
   /** Inputs whose change the provider's update handles with calls the stand-in does not make (a remount); such a change is refused. */
@@ -468,6 +470,7 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
   },
 
   ...PKI_CALLS,
+  ...DATABASE_CALLS,
 };
 
 function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | undefined {
