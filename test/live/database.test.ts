@@ -29,13 +29,6 @@ const CREATION = [
   `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
 ];
 const REVOCATION = [`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}";`, `DROP ROLE IF EXISTS "{{name}}";`];
-/** Resources the engine declares: the mount, the connection, its rotation and the role. */
-const DATABASE_TYPES = [
-  "vault:database/secretBackendConnection:SecretBackendConnection",
-  "vault:database/secretBackendRole:SecretBackendRole",
-  "vault:generic/endpoint:Endpoint",
-  "vault:index/mount:Mount",
-];
 
 describe("live: the database secrets engine (PostgreSQL 15) through the Pulumi engine", function () {
   let root: string;
@@ -49,7 +42,7 @@ describe("live: the database secrets engine (PostgreSQL 15) through the Pulumi e
   const consumerToken = (name: string) => ({ token: (up.outputs.tokens?.value as Record<string, string>)[name] });
   const inApp = (login: Omit<PostgresLogin, "database">): PostgresLogin => ({ ...login, database: DATABASE });
   const start = (secrets: Record<string, string>) => localUp({ root, passphrase: PASSPHRASE, overrides: { ...overrides, secrets } });
-  const databaseSteps = (result: LocalUp) => result.steps.filter((step) => DATABASE_TYPES.includes(step.type)).map((step) => `${step.op} ${step.name}`).sort();
+  const databaseSteps = (result: LocalUp) => result.steps.filter((step) => step.name.startsWith("vault-config-database-")).map((step) => `${step.op} ${step.name}`).sort();
   /** Credentials of the role, read with a token; the lease is revoked by `revoke`. */
   const readCredentials = async (token: { token: string }) => {
     const answer = await vaultRequest(endpoint(), "GET", `database/creds/${ROLE}`, token);
