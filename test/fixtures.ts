@@ -59,3 +59,23 @@ export function withProbe(policy: string, fields: Record<string, unknown> = {}):
 }
 
 export { encodeConfig };
+
+/** The database engine's example declarations (one PostgreSQL connection with a read-only role, its root password named in vault-platform:secrets), added to a config. */
+export function withDatabase(config: Config): Config {
+  config["vault-platform:engines"] = {
+    ...config["vault-platform:engines"],
+    database: {
+      path: "database",
+      connections: [{
+        name: "app", plugin: "postgresql", username: "vault_root", passwordSecret: "appDbRoot",
+        connectionUrl: "postgresql://{{username}}:{{password}}@db.dev.example.internal:5432/app?sslmode=verify-full",
+        roles: [{
+          name: "app-readonly",
+          creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`],
+        }],
+      }],
+    },
+  };
+  config["vault-platform:secrets"] = { ...config["vault-platform:secrets"], appDbRoot: "first-root-password" };
+  return config;
+}

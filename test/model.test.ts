@@ -6,7 +6,7 @@ import { formatStatement, provisionerRequirements } from "../access";
 import { CUSTOM_RESOURCE_TYPES } from "../components/resourceTypes";
 import { parseConfig, PROJECT_ROOT, stackConfig } from "../config";
 import { runPlatform } from "../offline/runtime";
-import { devWithVault, encodeConfig } from "./fixtures";
+import { devWithVault, encodeConfig, withDatabase } from "./fixtures";
 import { Config } from "./invalidConfigs";
 import { impliedVaultStatements } from "./vaultApiPaths";
 
@@ -70,9 +70,10 @@ describe("model: one registry of type tokens", () => {
         }
       }
     }
-    const { registrations } = await runPlatform(parseConfig(encodeConfig(devWithVault()), { env: {} }));
+    // The dev stack with every engine's example, so that each engine's component registers too.
+    const { registrations } = await runPlatform(parseConfig(encodeConfig(withDatabase(devWithVault())), { env: {} }));
     const components = registrations.filter((registration) => !registration.custom && registration.type.startsWith("vault-platform:"));
-    assert.equal(new Set(components.map((component) => component.type)).size, expected.size, "every component class is registered by the dev stack");
+    assert.equal(new Set(components.map((component) => component.type)).size, expected.size, "every component class is registered by the dev stack with the engines' examples");
     for (const component of components) {
       assert.ok(expected.has(component.type), `${component.type} matches no exported class`);
     }
