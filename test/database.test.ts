@@ -99,6 +99,13 @@ describe("database engine: the component's registrations", () => {
     assert.deepEqual(onlyOfType(unrotated, VAULT_TYPES.databaseRole).inputs.revocationStatements, [`DROP ROLE "{{name}}";`]);
   });
 
+  it("sets only inputs the stand-in sends (it refuses any other, which the real provider would send)", () => {
+    for (const type of [VAULT_TYPES.databaseConnection, VAULT_TYPES.databaseRole, VAULT_TYPES.genericEndpoint]) {
+      const registered = Object.keys(onlyOfType(run, type).inputs).filter((key) => key !== "__defaults");
+      assert.deepEqual(registered.filter((key) => !RESOURCE_CALLS[type].inputs.includes(key)), [], type);
+    }
+  });
+
   it("registers nothing of the engine when it is not declared", async () => {
     const plain = await runProgram(encodeConfig(devWithVault()));
     for (const type of [VAULT_TYPES.databaseConnection, VAULT_TYPES.databaseRole, VAULT_TYPES.genericEndpoint]) assert.deepEqual(ofType(plain, type), []);
