@@ -43,10 +43,15 @@ const oidcRoleSchema = z.strictObject({
   allowedRedirectUris: z.array(z.url({ error: "must be a URL" })).min(1, { error: "must name at least one redirect URI" }),
   userClaim: z.string().min(1).default("email"),
   groupsClaim: z.string().min(1).default("groups"),
-  /** Claims the ID token must carry, e.g. { groups: [vault-operators] }: who may log in through this role. */
-  boundClaims: z.record(z.string(), z.array(z.string().min(1)).min(1)).refine((claims) => Object.keys(claims).length > 0, {
-    error: "must bind at least one claim (without one, everyone the IdP knows gets these policies)",
-  }),
+  /**
+   * The claim values the ID token must carry, e.g. { groups: vault-operators }: who may log in through this
+   * role. One value per claim: terraform-provider-vault's jwtAuthBackendRoleDataToWrite joins a
+   * comma-separated value's parts without their commas ("a,b" reaches Vault as "ab"), so a role per value.
+   */
+  boundClaims: z.record(z.string(), z.string().regex(/^[^,]+$/, { error: "must be one value without commas (the provider joins a list's values into one); declare a role per value" }))
+    .refine((claims) => Object.keys(claims).length > 0, {
+      error: "must bind at least one claim (without one, everyone the IdP knows gets these policies)",
+    }),
   policies: policyFiles,
   tokenTtl: duration.default("1h"),
 });

@@ -51,6 +51,8 @@ export interface VaultLayerModel {
   kubernetes: KubernetesConfig;
   /** The reviewer's JWT and the API server's CA, read from `kubernetes.reviewer`'s files when it is set. */
   externalReviewer?: { jwt: Secret; caCertificate: string };
+  /** The LDAP directory's CA certificate, read from `auth.ldap.caCertFile` when it is set. */
+  ldapCaCertificate?: string;
   audit: AuditConfig;
 }
 
@@ -102,6 +104,7 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     });
   }
   const externalReviewer = input.kubernetes.enabled && input.kubernetes.reviewer ? readReviewer(input.kubernetes.reviewer, problems) : undefined;
+  const ldapCaCertificate = input.auth.ldap?.caCertFile !== undefined ? readLdapCa(input.auth.ldap.caCertFile, problems) : undefined;
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
   return {
@@ -118,6 +121,7 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     },
     kubernetes: input.kubernetes,
     externalReviewer,
+    ldapCaCertificate,
     audit: input.audit,
     engines: input.engines,
     auth: input.auth,
@@ -176,23 +180,35 @@ function operatorPolicy(name: string, where: string, policyDir: string, problems
   }
 }
 
+/** What a file that a key names must hold. */
+interface FileContent { looksRight: (text: string) => boolean; what: string }
+const JWT_FILE: FileContent = { looksRight: (text) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(text), what: "a JWT (three base64url parts joined by dots)" };
+const PEM_CERTIFICATE_FILE: FileContent = { looksRight: (text) => /-----BEGIN CERTIFICATE-----\s*[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/.test(text), what: "a PEM certificate" };
+
+/** The trimmed text of the file `key` names (relative to the project folder), or a problem naming the key. */
+function readKeyFile(key: string, file: string, content: FileContent, problems: string[], fix: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(PROJECT_ROOT, file), "utf8").trim();
+  } catch (error) {
+    problems.push(`${PROJECT}:${key}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error}); ${fix}`);
+    return undefined;
+  }
+  if (content.looksRight(text)) return text;
+  problems.push(`${PROJECT}:${key}: ${file} does not hold ${content.what}`);
+  return undefined;
+}
+
 /** The reviewer's files, checked for what they must hold; each problem names its key. */
 function readReviewer(files: { jwtFile: string; caCertFile: string }, problems: string[]): VaultLayerModel["externalReviewer"] {
-  const read = (key: "jwtFile" | "caCertFile", looksRight: (text: string) => boolean, what: string): string | undefined => {
-    const file = path.resolve(PROJECT_ROOT, files[key]);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8").trim();
-    } catch (error) {
-      problems.push(`${PROJECT}:kubernetes.reviewer.${key}: cannot read ${files[key]} (${(error as NodeJS.ErrnoException).code ?? error}); ` +
-        "point it at the file (relative to the project folder), or run `npm start` first for the local stack");
-      return undefined;
-    }
-    if (looksRight(text)) return text;
-    problems.push(`${PROJECT}:kubernetes.reviewer.${key}: ${files[key]} does not hold ${what}`);
-    return undefined;
-  };
-  const jwt = read("jwtFile", (text) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(text), "a JWT (three base64url parts joined by dots)");
-  const caCertificate = read("caCertFile", (text) => /-----BEGIN CERTIFICATE-----\s*[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/.test(text), "a PEM certificate");
+  const fix = "point it at the file (relative to the project folder), or run `npm start` first for the local stack";
+  const jwt = readKeyFile("kubernetes.reviewer.jwtFile", files.jwtFile, JWT_FILE, problems, fix);
+  const caCertificate = readKeyFile("kubernetes.reviewer.caCertFile", files.caCertFile, PEM_CERTIFICATE_FILE, problems, fix);
   return jwt !== undefined && caCertificate !== undefined ? { jwt: new Secret(jwt), caCertificate: `${caCertificate}\n` } : undefined;
+}
+
+/** The directory's CA certificate (`auth.ldap.caCertFile`), which Vault verifies the LDAP server with. */
+function readLdapCa(file: string, problems: string[]): string | undefined {
+  const text = readKeyFile("auth.ldap.caCertFile", file, PEM_CERTIFICATE_FILE, problems, "point it at the directory's CA certificate (relative to the project folder)");
+  return text === undefined ? undefined : `${text}\n`;
 }

@@ -76,7 +76,7 @@ describe("the stand-in's calls, as terraform-provider-vault sends them", () => {
     assert.equal(auth.id({ type: "kubernetes" }, {}), "kubernetes");
     assert.equal(auth.record!({ type: "approle" }, [withData({ type: "kubernetes" })]), "auth method type is kubernetes, not approle");
     assert.ok(auth.gone!([answer(400, { errors: ["No auth engine at approle/"] })], {}));
-    assert.deepEqual((auth.update as (i: object) => { path: string }[])({ type: "approle", path: "approle" })[0].path, "sys/mounts/auth/approle/tune");
+    assert.deepEqual((auth.update as (i: object, previous: object) => { path: string }[])({ type: "approle", path: "approle" }, {})[0].path, "sys/mounts/auth/approle/tune");
     assert.deepEqual(auth.remove({ type: "approle", path: "approle" }, {}), [{ method: "DELETE", path: "sys/auth/approle" }]);
   });
 

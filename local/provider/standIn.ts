@@ -192,7 +192,7 @@ export class VaultStandIn {
     const changed = changedInputs(calls, oldInputs, news);
     const writes = typeof calls.update === "function" ? calls.update(i, previous) : calls.create(i);
     // What is no longer set goes to Vault as its zero value (updateTokenFields and the like send d.Get of a changed field).
-    const unset = changed.filter((key) => i[key] === undefined);
+    const unset = calls.zeroUnset === false ? [] : changed.filter((key) => i[key] === undefined);
     let updates: ApiCall[] = writes.map((call, index) => (index === 0 && call.body
       ? { ...call, body: { ...Object.fromEntries(unset.map((key) => [snakeCase(key), zeroOf(previous[key])])), ...call.body } }
       : call));

@@ -15,6 +15,7 @@ import type { VaultResponse } from "../vaultHttp";
 import { data, list, ok, reported, sameSet, snakeCase, trim, whenOk } from "./calls/fields";
 import { DATABASE_CALLS } from "./calls/database";
 import { PKI_CALLS } from "./calls/pki";
+import { peopleCalls } from "./calls/people";
 
 export { ok, snakeCase };
 
@@ -63,6 +64,11 @@ export interface ResourceCalls {
    * inputs before the update too (`previous`), for fields the provider sends only when they changed.
    */
   update?: "create" | "changed" | ((i: Inputs, previous?: Inputs) => ApiCall[]);
+  /**
+   * False where the update's own calls say what an input no longer set becomes (a provider that sends a
+   * d.GetOk field only when set leaves it out); by default its zero value goes into the first update call.
+   */
+  zeroUnset?: boolean;
   /** With update "changed": fields the provider's update sends whether or not they changed. */
   alwaysSent?: string[];
   /** Inputs whose change the provider's update handles with calls the stand-in does not make (a remount); such a change is refused. */
@@ -89,10 +95,10 @@ function tokenFieldsOnCreate(i: Inputs, tokenTypeDefault: string): Record<string
   };
 }
 
-const TOKEN_FIELD_INPUTS = ["tokenBoundCidrs", "tokenPolicies", "tokenExplicitMaxTtl", "tokenMaxTtl", "tokenPeriod", "tokenTtl", "tokenNumUses", "tokenNoDefaultPolicy", "tokenType"];
+export const TOKEN_FIELD_INPUTS = ["tokenBoundCidrs", "tokenPolicies", "tokenExplicitMaxTtl", "tokenMaxTtl", "tokenPeriod", "tokenTtl", "tokenNumUses", "tokenNoDefaultPolicy", "tokenType"];
 
 /** api.MountConfigInput as Go serialises it for a create with only the TTLs set (omitempty fields left out). */
-function mountConfig(i: Inputs): Record<string, unknown> {
+export function mountConfig(i: Inputs): Record<string, unknown> {
   return {
     options: null,
     default_lease_ttl: `${i.defaultLeaseTtlSeconds ?? 0}s`,
@@ -112,7 +118,23 @@ function mountTune(i: Inputs): Record<string, unknown> {
   };
 }
 
-const TOKEN_FIELDS_REPORTED = { tokenPolicies: "token_policies", tokenPeriod: "token_period", tokenTtl: "token_ttl", tokenMaxTtl: "token_max_ttl", tokenNumUses: "token_num_uses" };
+/**
+ * Sys().EnableAuthWithOptions (POST sys/auth/<path>) with api.EnableAuthOptions as Go serialises it:
+ * createAuthMount's TTLs in `config`, or the zero config of a resource that sets only type, description and local.
+ */
+export function enableAuthCall(path: string, type: string, i: Inputs, config: Record<string, unknown> = mountConfig(i)): ApiCall {
+  return {
+    method: "POST", path: `sys/auth/${trim(path)}`,
+    body: { type, description: i.description ?? "", config, local: i.local ?? false, seal_wrap: i.sealWrap ?? false, external_entropy_access: false, options: null },
+  };
+}
+
+/** mountutil.GetAuthMount answers 400 "No auth engine at <path>/" for an auth method that is gone. */
+export function authMountGone(mount: VaultResponse): boolean {
+  return mount.status === 404 || (mount.status === 400 && /no auth engine|no secret engine/i.test(JSON.stringify(mount.body)));
+}
+
+export const TOKEN_FIELDS_REPORTED = { tokenPolicies: "token_policies", tokenPeriod: "token_period", tokenTtl: "token_ttl", tokenMaxTtl: "token_max_ttl", tokenNumUses: "token_num_uses" };
 
 // ---------- the table: type token -> calls, from terraform-provider-vault's resources ----------
 
@@ -199,15 +221,9 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
     source: "vault/resource_auth_backend.go (authBackendWrite, authBackendUpdate); vault/auth_mount.go (createAuthMount, readAuthMount)",
     inputs: ["type", "path", "description", "local", "defaultLeaseTtlSeconds", "maxLeaseTtlSeconds", "listingVisibility", "auditNonHmacRequestKeys", "auditNonHmacResponseKeys", "sealWrap"],
     id: (i) => trim(i.path ?? i.type),
-    create: (i) => [{
-      method: "POST", path: `sys/auth/${trim(i.path ?? i.type)}`,
-      body: {
-        type: i.type, description: i.description ?? "", config: mountConfig(i), local: i.local ?? false,
-        seal_wrap: i.sealWrap ?? false, external_entropy_access: false, options: null,
-      },
-    }],
+    create: (i) => [enableAuthCall(i.path ?? i.type, i.type, i)],
     read: (i) => [{ method: "GET", path: `sys/mounts/auth/${trim(i.path ?? i.type)}` }],
-    gone: ([mount]) => mount.status === 404 || (mount.status === 400 && /no auth engine|no secret engine/i.test(JSON.stringify(mount.body))),
+    gone: ([mount]) => authMountGone(mount),
     record: (i, [mount]) => (data(mount).type !== i.type ? `auth method type is ${data(mount).type}, not ${i.type}` : undefined),
     observe: (i, [mount]) => reported(i, mount, { type: "type", description: "description" }),
     // auth_mount.go: type, local and seal_wrap are ForceNew, a new path is a remount (refused here);
@@ -471,6 +487,7 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
 
   ...PKI_CALLS,
   ...DATABASE_CALLS,
+  ...peopleCalls(),
 };
 
 function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | undefined {
