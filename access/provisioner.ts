@@ -6,6 +6,7 @@ import * as path from "path";
 import { Acl, Capability, parsePolicy, Policy, ruleText, WrittenRule } from "../acl";
 import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
+import { peopleRules } from "./rules/people";
 import { pkiRules } from "./rules/pki";
 import { AccessStatement } from "./statements";
 import { databaseRules } from "./rules/database";
@@ -33,17 +34,14 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   const pinned = (names: string[], values: string[]) => ({ allowedParameters: { ...Object.fromEntries(names.map((name) => [name, values])), "*": [] } });
   const policyOf = new Map(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound)]));
   add("auth/token/create", ["update"]);
-  for (const { name, text } of layer.policies) add(`sys/policies/acl/${name}`, ["create", "read", "update", "delete"], { allowedParameters: { policy: [text] } });
+  for (const { name, text } of [...layer.policies, ...layer.operatorPolicies]) add(`sys/policies/acl/${name}`, ["create", "read", "update", "delete"], { allowedParameters: { policy: [text] } });
   for (const mount of layer.mounts) {
     add(`sys/mounts/${mount.path}`, ["create", "read", "update"]);
     add(`sys/mounts/${mount.path}/tune`, ["read", "update"], { deniedParameters: LEAKY_TUNE_PARAMETERS });
     // The KV v2 settings go with the mount: the provider's delete makes no call.
     if (mount.version === 2 && mount.maxVersions !== undefined) add(`${mount.path}/config`, ["create", "read", "update"]);
   }
-  const authMount = (path: string) => {
-    add(`sys/auth/${path}`, ["create", "update", "sudo"]);
-    add(`sys/mounts/auth/${path}`, ["read"]);
-  };
+  const authMount = (path: string) => rules.push(...authMountRules(path));
   const { approle, kubernetes } = layer.authPaths;
   if (approle !== undefined) {
     authMount(approle);
@@ -73,6 +71,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
     add("auth/token/revoke-accessor", ["update"]);
   }
   rules.push(...pkiRules(layer));
+  rules.push(...peopleRules(layer));
   if (layer.audit.enabled) {
     add("sys/audit", ["read", "sudo"]);
     add("sys/audit/file", ["create", "update", "sudo"]);
@@ -80,6 +79,11 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   }
   rules.push(...databaseRules(layer));
   return rules;
+}
+
+/** An auth method's mount: enabling it needs sudo; the provider reads it back through sys/mounts/auth/<path>, which needs none. No delete: it is protected. */
+export function authMountRules(path: string): ProvisionerRule[] {
+  return [{ path: `sys/auth/${path}`, capabilities: ["create", "update", "sudo"] }, { path: `sys/mounts/auth/${path}`, capabilities: ["read"] }];
 }
 
 /** Every (capability, path) the provisioning token needs for `pulumi up` of these declarations. */

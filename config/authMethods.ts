@@ -92,3 +92,58 @@ export type AuthConfig = z.output<typeof authSchema>;
 export type LdapConfig = z.output<typeof ldapSchema>;
 export type OidcConfig = z.output<typeof oidcSchema>;
 export type LoginConfig = z.output<typeof loginSchema>;
+
+/** A setting Vault is told, by its API field name: a string, a boolean or a list of strings. */
+export type AuthSetting = string | boolean | string[];
+
+/**
+ * What Vault is told about the directory (auth/<ldap>/config), by Vault's field names. The component sets
+ * exactly these, and the provisioner policy pins each: a token that can write the config could otherwise
+ * point Vault at a directory it runs, or stop Vault checking one, and log in as a member of any mapped group.
+ * Every boolean is here because the provider sends every one (d.Get): deny_null_bind must be true (an empty
+ * password is an unauthenticated bind, which some directories accept), insecure_tls false.
+ */
+export function ldapDirectorySettings(ldap: LdapConfig, caCertificate: string | undefined): Record<string, AuthSetting> {
+  return {
+    url: ldap.url,
+    starttls: ldap.startTls,
+    insecure_tls: false,
+    ...(caCertificate !== undefined ? { certificate: caCertificate } : {}),
+    binddn: ldap.bindDn,
+    userdn: ldap.userDn,
+    // The provider's StateFunc lowercases it before sending (LDAP attribute names ignore case).
+    userattr: ldap.userAttr.toLowerCase(),
+    groupdn: ldap.groupDn,
+    groupfilter: ldap.groupFilter,
+    groupattr: ldap.groupAttr,
+    deny_null_bind: true,
+    discoverdn: false,
+    case_sensitive_names: false,
+    username_as_alias: false,
+    use_token_groups: false,
+  };
+}
+
+/** The identity provider Vault trusts (auth/<oidc>/config), by Vault's field names; pinned like the directory's. */
+export function oidcProviderSettings(oidc: OidcConfig): Record<string, AuthSetting> {
+  return {
+    oidc_discovery_url: oidc.discoveryUrl,
+    oidc_client_id: oidc.clientId,
+    default_role: oidc.defaultRole ?? oidc.roles[0].name,
+    // The provider's default, sent on every write.
+    namespace_in_state: true,
+  };
+}
+
+/** An OIDC role's settings that decide who logs in through it and where the browser returns, by Vault's field names. */
+export function oidcRoleSettings(role: OidcConfig["roles"][number]): Record<string, AuthSetting> {
+  return {
+    role_type: "oidc",
+    user_claim: role.userClaim,
+    groups_claim: role.groupsClaim,
+    allowed_redirect_uris: role.allowedRedirectUris,
+    // Logging received tokens and claims would put them in Vault's log.
+    verbose_oidc_logging: false,
+    user_claim_json_pointer: false,
+  };
+}

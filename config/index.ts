@@ -27,6 +27,8 @@ export type { RawConfig } from "./stackFile";
 export type { BoundConsumer, VaultLayerModel } from "./vaultModel";
 export { attachedPolicies } from "./vaultModel";
 export type { AuthConfig, LdapConfig, LoginConfig, OidcConfig } from "./authMethods";
+export { ldapDirectorySettings, oidcProviderSettings, oidcRoleSettings } from "./authMethods";
+export type { AuthSetting } from "./authMethods";
 export type { AwsEngineConfig, DatabaseConfig, EnginesConfig, Grantable, PkiConfig, TransitConfig } from "./engines";
 export { engineMounts, GRANTABLE, grantableNames } from "./engines";
 export { grantPolicyName, grantRules } from "./grants";

@@ -6,6 +6,7 @@ import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { DatabaseEngine } from "./database";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
+import { PeopleLogin } from "./people";
 import { VaultMounts } from "./mounts";
 import { PkiEngine } from "./pki";
 import { VaultPolicies } from "./policies";
@@ -59,6 +60,9 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const pki = layer.engines.pki && new PkiEngine(`${name}-pki`, { provider, pki: layer.engines.pki, secrets: layer.secrets, vaultAddress: args.vaultAddress, after }, child);
     if (layer.engines.database) new DatabaseEngine(`${name}-database`, { provider, database: layer.engines.database, secrets: layer.secrets, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
+    if (layer.auth.ldap || layer.auth.oidc) {
+      new PeopleLogin(`${name}-people`, { provider, auth: layer.auth, policies: layer.operatorPolicies, secrets: layer.secrets, ldapCaCertificate: layer.ldapCaCertificate, after }, child);
+    }
     const policyNames = Object.fromEntries(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound).map((policy) => policies.names[policy])]));
 
     const approle = layer.authPaths.approle !== undefined
