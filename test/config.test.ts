@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import { parseConfig } from "../config";
 import { lastRegistrations, runProgram } from "../offline/runtime";
 import { encodeConfig, stackConfig } from "../config";
-import { devConfig, devWithVault } from "./fixtures";
-import { CLUSTER_CASES, Config, InvalidCase, VAULT_CASES } from "./invalidConfigs";
+import { devConfig, devWithPeople, devWithVault } from "./fixtures";
+import { AUTH_CASES, CLUSTER_CASES, Config, InvalidCase, VAULT_CASES } from "./invalidConfigs";
 
 /** Runs each case through the whole program and checks its one message and that nothing was registered. */
 export function checkInvalidCases(cases: InvalidCase[], base: () => Config): void {
@@ -28,6 +28,7 @@ export function checkInvalidCases(cases: InvalidCase[], base: () => Config): voi
 
 describe("config: invalid cluster settings", () => checkInvalidCases(CLUSTER_CASES, devConfig));
 describe("config: invalid Vault declarations", () => checkInvalidCases(VAULT_CASES, devWithVault));
+describe("config: invalid people's login (LDAP, OIDC)", () => checkInvalidCases(AUTH_CASES, devWithPeople));
 
 describe("config: valid settings", () => {
   it("parses the dev stack with defaults filled in", () => {

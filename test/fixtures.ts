@@ -79,3 +79,31 @@ export function withDatabase(config: Config): Config {
   config["vault-platform:secrets"] = { ...config["vault-platform:secrets"], appDbRoot: "first-root-password" };
   return config;
 }
+
+/** People's login as the tests declare it: an LDAP directory group and an OIDC role, both mapped to policies/operators.hcl. */
+export const PEOPLE = {
+  ldap: {
+    url: "ldaps://ldap.example.org:636",
+    bindDn: "cn=vault,ou=services,dc=example,dc=org",
+    userDn: "ou=people,dc=example,dc=org",
+    groupDn: "ou=groups,dc=example,dc=org",
+    groups: [{ name: "vault-operators", policies: ["operators"] }],
+  },
+  oidc: {
+    discoveryUrl: "https://idp.example.org/realms/staff",
+    clientId: "vault",
+    roles: [{ name: "operators", allowedRedirectUris: ["https://vault.example.org/ui/vault/auth/oidc/oidc/callback"], boundClaims: { groups: "vault-operators" }, policies: ["operators"] }],
+  },
+};
+
+/** People's login (PEOPLE) and the secrets it names, added to a config. */
+export function withPeople(config: Config): Config {
+  config["vault-platform:auth"] = structuredClone(PEOPLE);
+  config["vault-platform:secrets"] = { ...config["vault-platform:secrets"], ldapBindPassword: "bind-password-test", oidcClientSecret: "client-secret-test" };
+  return config;
+}
+
+/** The dev declarations (Vault layer on) with people's login. */
+export function devWithPeople(): Config {
+  return withPeople(devWithVault());
+}

@@ -99,3 +99,23 @@ export const VAULT_CASES: InvalidCase[] = [
   { title: "an external Vault without an address", mutate: (c) => { c["vault-platform:cluster"] = { enabled: false }; }, message: /^vault-platform:vault\.address is required when cluster\.enabled is false/ },
   { title: "an http Vault address", mutate: (c) => { c["vault-platform:vault"].address = "http://vault:8200"; }, message: /^vault-platform:vault\.address must be an https:\/\/ URL/ },
 ];
+
+const auth = (config: Config) => config["vault-platform:auth"];
+
+/** Invalid people's login declarations, from the dev declarations with LDAP and OIDC (test/fixtures.ts devWithPeople). */
+export const AUTH_CASES: InvalidCase[] = [
+  { title: "an ldap:// directory without StartTLS", mutate: (c) => { auth(c).ldap.url = "ldap://ldap.example.org"; }, message: /^vault-platform:auth\.ldap\.url sends passwords in clear; use ldaps:\/\/ or set startTls: true \(got "ldap:\/\/ldap\.example\.org"\)$/ },
+  { title: "a directory group naming a missing policy file", mutate: (c) => { auth(c).ldap.groups[0].policies = ["operatorz"]; }, message: /^vault-platform:auth\.ldap\.groups\[0\]\.policies\[0\] policies\/operatorz\.hcl: no such policy file; available: .*\boperators\b/ },
+  { title: "an OIDC role naming a missing policy file", mutate: (c) => { auth(c).oidc.roles[0].policies = ["admins"]; }, message: /^vault-platform:auth\.oidc\.roles\[0\]\.policies\[0\] policies\/admins\.hcl: no such policy file/ },
+  { title: "a directory group given a consumer's policy", mutate: (c) => { auth(c).ldap.groups[0].policies = ["apisix"]; }, message: /^vault-platform:auth\.ldap\.groups\[0\]\.policies\[0\] "apisix" is also a consumer's policy; people and services get separate policy files$/ },
+  { title: "an OIDC default role that is not declared", mutate: (c) => { auth(c).oidc.defaultRole = "admins"; }, message: /^vault-platform:auth\.oidc\.defaultRole is not one of the declared roles \(operators\) \(got "admins"\)$/ },
+  { title: "a missing bind password", mutate: (c) => { delete c["vault-platform:secrets"].ldapBindPassword; }, message: /^vault-platform:auth\.ldap\.bindPasswordSecret names "ldapBindPassword", which vault-platform:secrets does not hold; set it with `pulumi config set --secret --path 'vault-platform:secrets\.ldapBindPassword' <value>`$/ },
+  { title: "a missing client secret", mutate: (c) => { delete c["vault-platform:secrets"].oidcClientSecret; }, message: /^vault-platform:auth\.oidc\.clientSecretSecret names "oidcClientSecret", which vault-platform:secrets does not hold/ },
+  { title: "a directory CA file that is not there", mutate: (c) => { auth(c).ldap.caCertFile = "certs/nope.pem"; }, message: /^vault-platform:auth\.ldap\.caCertFile: cannot read certs\/nope\.pem \(ENOENT\); point it at the directory's CA certificate/ },
+  { title: "a directory CA file without a certificate", mutate: (c) => { auth(c).ldap.caCertFile = "README.md"; }, message: /^vault-platform:auth\.ldap\.caCertFile: README\.md does not hold a PEM certificate$/ },
+  { title: "a bound claim listing two values", mutate: (c) => { auth(c).oidc.roles[0].boundClaims = { groups: "a,b" }; }, message: /^vault-platform:auth\.oidc\.roles\[0\]\.boundClaims\.groups must be one value without commas \(the provider joins a list's values into one\); declare a role per value/ },
+  { title: "an OIDC role bound to no claim", mutate: (c) => { auth(c).oidc.roles[0].boundClaims = {}; }, message: /^vault-platform:auth\.oidc\.roles\[0\]\.boundClaims must bind at least one claim/ },
+  { title: "an http:// identity provider", mutate: (c) => { auth(c).oidc.discoveryUrl = "http://idp.example.org"; }, message: /^vault-platform:auth\.oidc\.discoveryUrl must be the https:\/\/ issuer URL of the identity provider/ },
+  { title: "a directory with no group mapped", mutate: (c) => { auth(c).ldap.groups = []; }, message: /^vault-platform:auth\.ldap\.groups must map at least one directory group to policies/ },
+  { title: "a misspelt LDAP key", mutate: (c) => { auth(c).ldap.groupDN = "ou=groups,dc=example,dc=org"; }, message: /^vault-platform:auth\.ldap has unknown key "groupDN" \(did you mean "groupDn"\?\)/ },
+];

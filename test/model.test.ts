@@ -6,7 +6,7 @@ import { formatStatement, provisionerRequirements } from "../access";
 import { CUSTOM_RESOURCE_TYPES } from "../components/resourceTypes";
 import { parseConfig, PROJECT_ROOT, stackConfig } from "../config";
 import { runPlatform } from "../offline/runtime";
-import { devWithVault, encodeConfig, withDatabase } from "./fixtures";
+import { devWithVault, encodeConfig, withDatabase, withPeople } from "./fixtures";
 import { Config } from "./invalidConfigs";
 import { impliedVaultStatements } from "./vaultApiPaths";
 
@@ -28,6 +28,7 @@ const variants: Array<[string, (config: Config) => void]> = [
     config["vault-platform:kubernetes"] = { enabled: false };
     config["vault-platform:consumers"] = config["vault-platform:consumers"].filter((consumer: { kubernetes?: unknown }) => consumer.kubernetes === undefined);
   }],
+  ["people's login (LDAP and OIDC)", withPeople],
   ["token consumers only", (config) => {
     config["vault-platform:consumers"] = config["vault-platform:consumers"].filter((consumer: { token?: unknown }) => consumer.token !== undefined);
   }],
@@ -70,10 +71,10 @@ describe("model: one registry of type tokens", () => {
         }
       }
     }
-    // The dev stack with every engine's example, so that each engine's component registers too.
-    const { registrations } = await runPlatform(parseConfig(encodeConfig(withDatabase(devWithVault())), { env: {} }));
+    // The dev stack with every engine's example and people's login, so that each component registers too.
+    const { registrations } = await runPlatform(parseConfig(encodeConfig(withPeople(withDatabase(devWithVault()))), { env: {} }));
     const components = registrations.filter((registration) => !registration.custom && registration.type.startsWith("vault-platform:"));
-    assert.equal(new Set(components.map((component) => component.type)).size, expected.size, "every component class is registered by the dev stack with the engines' examples");
+    assert.equal(new Set(components.map((component) => component.type)).size, expected.size, "every component class is registered by the dev stack with the engines' examples and people's login");
     for (const component of components) {
       assert.ok(expected.has(component.type), `${component.type} matches no exported class`);
     }

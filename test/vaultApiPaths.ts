@@ -39,6 +39,15 @@ const STATEMENTS: Record<string, Statements> = {
   [VAULT_TYPES.pkiIntermediateSetSigned]: ({ backend }) => [[["update"], `${backend}/intermediate/set-signed`], [["read"], `sys/mounts/${backend}`]],
   [VAULT_TYPES.pkiConfigUrls]: ({ backend }) => [[["read", "update"], `${backend}/config/urls`]],
   [VAULT_TYPES.pkiRole]: ({ backend, name }) => [[LIFECYCLE, `${backend}/roles/${name}`]],
+  // The LDAP method tunes its mount even when it creates it; the OIDC (JWT) method reads its tune. Their config goes with the mount.
+  [VAULT_TYPES.ldapAuth]: ({ path }) => [
+    [["create", "update", "delete", "sudo"], `sys/auth/${path}`], [["read"], `sys/mounts/auth/${path}`], [["update"], `sys/mounts/auth/${path}/tune`], [["create", "read", "update"], `auth/${path}/config`],
+  ],
+  [VAULT_TYPES.ldapGroup]: ({ backend, groupname }) => [[LIFECYCLE, `auth/${backend}/groups/${groupname}`]],
+  [VAULT_TYPES.jwtAuth]: ({ path }) => [
+    [["create", "update", "delete", "sudo"], `sys/auth/${path}`], [["read"], `sys/mounts/auth/${path}`], [["read"], `sys/mounts/auth/${path}/tune`], [["create", "read", "update"], `auth/${path}/config`],
+  ],
+  [VAULT_TYPES.jwtRole]: ({ backend, roleName }) => [[LIFECYCLE, `auth/${backend}/role/${roleName}`]],
   [VAULT_TYPES.audit]: ({ path }) => [[["read", "sudo"], "sys/audit"], [["create", "update", "delete", "sudo"], `sys/audit/${path}`]],
 };
 
