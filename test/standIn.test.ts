@@ -332,3 +332,25 @@ describe("the local stack's engine files", () => {
     assert.deepEqual(collector.steps().map((step) => `${step.op} ${step.name}`), ["replace token", "same policy", "update role"]);
   });
 });
+
+describe("the Vault provider stand-in: an update whose own calls say what an unset input becomes", () => {
+  it("leaves an LDAP setting no longer set out of every call (d.GetOk), and the unchanged token fields out of the config", async () => {
+    const vault = await fakeVault(withConfigure((request) => (request.method === "GET" ? { status: 200, body: { data: { type: "ldap", url: "ldaps://d" } } } : { status: 204 })));
+    try {
+      const standIn = new VaultStandIn();
+      await standIn.configure({ address: vault.address, token: "hvs.given" });
+      vault.received.length = 0;
+      const olds = { path: "ldap", url: "ldaps://d", certificate: "CA", tokenTtl: 60 };
+      await standIn.update(urn(VAULT_TYPES.ldapAuth, "people-ldap"), olds, olds, { path: "ldap", url: "ldaps://d", tokenTtl: 60 });
+      assert.deepEqual(vault.received.map((request) => `${request.method} ${request.path}`), [
+        "POST sys/mounts/auth/ldap/tune", "GET sys/mounts/auth/ldap", "PUT auth/ldap/config", "GET sys/mounts/auth/ldap", "GET auth/ldap/config",
+      ]);
+      const [tune, , config] = vault.received;
+      assert.deepEqual(tune.body, { options: null, default_lease_ttl: "0s", max_lease_ttl: "0s", force_no_cache: false });
+      assert.ok(!("certificate" in config.body), "the CA stays in Vault: the provider sends nothing for it");
+      assert.ok(!("token_ttl" in config.body), "an unchanged token field is not sent");
+    } finally {
+      await vault.close();
+    }
+  });
+});
