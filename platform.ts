@@ -23,6 +23,7 @@ export interface PlatformOutputs {
   apisixVault?: VaultConfiguration["apisixVault"];
   kesKeystore?: VaultConfiguration["kesKeystore"];
   kubernetesRoles?: VaultConfiguration["kubernetesRoles"];
+  delivery?: VaultConfiguration["delivery"];
   approles?: VaultConfiguration["approles"];
   tokens?: VaultConfiguration["tokens"];
   pkiCaChain?: VaultConfiguration["pkiCaChain"];
@@ -43,6 +44,16 @@ function caFileFor(stack: string, caCertificate: pulumi.Output<string>): pulumi.
     fs.writeFileSync(file, pem, { mode: 0o600 });
     return file;
   });
+}
+
+/**
+ * The CA of an existing Vault (`vault.caCertFile`), which its clients in Kubernetes must trust as the
+ * provider does. Before the file exists (an offline plan of the local stack before `npm start` makes it)
+ * nothing can reach that Vault yet, the provider included; the layer is then declared without it.
+ */
+function trustedCaFile(file: string | undefined): string | undefined {
+  const resolved = file === undefined ? undefined : path.resolve(PROJECT_ROOT, file);
+  return resolved !== undefined && fs.existsSync(resolved) ? fs.readFileSync(resolved, "utf8") : undefined;
 }
 
 export interface PlatformOptions {
@@ -93,9 +104,9 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
       maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,
     });
     const kubernetesProvider = config.kubernetes.enabled && !config.kubernetes.reviewer ? new k8s.Provider("kubernetes", { context: config.kubernetes.context }) : undefined;
-    const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate });
+    const layer = new VaultConfiguration("vault-config", { layer: config.vaultLayer, provider, kubernetesProvider, vaultAddress: vaultAddress!, caCertificate: caCertificate ?? trustedCaFile(config.vault.caCertFile) });
     Object.assign(outputs, {
-      apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles,
+      apisixVault: layer.apisixVault, kesKeystore: layer.kesKeystore, kubernetesRoles: layer.kubernetesRoles, delivery: layer.delivery,
       approles: layer.approles, tokens: layer.tokens,
       // Only with the PKI engine: an undefined output is reported on every run.
       ...(layer.pkiCaChain ? { pkiCaChain: layer.pkiCaChain } : {}),

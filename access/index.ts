@@ -4,6 +4,7 @@
  * report, and (for a stack) its committed provisioner policy against what the declarations need.
  */
 import type { VaultLayerModel } from "../config";
+import { deliveryAccessProblems } from "./delivery";
 import { expectationMismatches } from "./expectations";
 import { IsolationFinding, isolationFindings, undeclaredSharing } from "./isolation";
 import { policyLints } from "./lints";
@@ -43,6 +44,7 @@ export function verifyAccess(layer: VaultLayerModel, stack?: string): AccessRepo
     ...expectationMismatches(access),
     ...policyLints(layer),
     ...undeclaredSharing(isolation, access),
+    ...deliveryAccessProblems(access, layer),
     ...(stack === undefined ? [] : provisionerFileProblems(layer, stack)),
   ];
   return { problems, isolation, access };

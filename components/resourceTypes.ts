@@ -78,6 +78,12 @@ export const KUBERNETES_TYPES = {
   serviceAccount: "kubernetes:core/v1:ServiceAccount",
   helmRelease: "kubernetes:helm.sh/v3:Release",
   clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+  secretProviderClass: "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass",
+  vaultConnection: "kubernetes:secrets.hashicorp.com/v1beta1:VaultConnection",
+  vaultAuth: "kubernetes:secrets.hashicorp.com/v1beta1:VaultAuth",
+  vaultStaticSecret: "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret",
+  vaultDynamicSecret: "kubernetes:secrets.hashicorp.com/v1beta1:VaultDynamicSecret",
+  certManagerIssuer: "kubernetes:cert-manager.io/v1:Issuer",
 } as const;
 
 export const PROVIDER_TYPES = {

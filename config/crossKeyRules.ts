@@ -1,5 +1,6 @@
 /** Rules that span several keys, checked once every key is valid on its own. */
 import type { PlatformConfig } from ".";
+import { deliveryProblems } from "./delivery";
 import { engineMounts, KEY_BITS } from "./engines";
 import { consumerKey, failOnProblems, PROJECT } from "./messages";
 import { parseVaultDuration } from "../lib/vaultDuration";
@@ -50,6 +51,7 @@ export function checkCrossKeyRules(config: PlatformConfig): void {
     if (consumer.kubernetes && !kubernetes.enabled) {
       problems.push(`${consumerKey(index, consumer.name)}.kubernetes needs ${PROJECT}:kubernetes.enabled true with its host`);
     }
+    problems.push(...deliveryProblems(consumer, consumerKey(index, consumer.name), config));
     if (consumer.client && !mountPaths.has(consumer.client.mount)) {
       problems.push(`${consumerKey(index, consumer.name)}.client.mount "${consumer.client.mount}" is not a declared mount; add it to ${PROJECT}:mounts`);
     }

@@ -59,8 +59,16 @@ const kubernetesBindingSchema = z.strictObject({
   delivery: z.strictObject({
     /** injector: vault-agent annotations; csi: a SecretProviderClass for the Vault CSI provider; vso: VaultAuth and Vault*Secret for the Vault Secrets Operator. */
     via: z.enum(["injector", "csi", "vso"], { error: 'must be "injector", "csi" or "vso"' }).default("injector"),
-    /** KV secrets to deliver, each as its mount and path within it; the consumer's policy must let it read them. */
-    secrets: z.array(z.strictObject({ name: dnsLabel, mount: mountPath, path: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: "must be a secret's path within its mount, such as my-app/config" }) })).default([]),
+    /**
+     * KV secrets to deliver, each as its mount and path within it; the consumer's policy must let it read them.
+     * `name` names the file (CSI) or Kubernetes Secret (VSO); `key`, for CSI, writes that one value instead of the whole secret as JSON.
+     */
+    secrets: z.array(z.strictObject({
+      name: dnsLabel,
+      mount: mountPath,
+      path: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: "must be a secret's path within its mount, such as my-app/config" }),
+      key: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "must be a key of the secret's data, such as password" }).optional(),
+    })).default([]),
     /** A cert-manager Issuer of kind Vault in the namespace, signing with the consumer's granted PKI role. */
     certificates: z.boolean().default(false),
   }).optional(),

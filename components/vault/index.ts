@@ -5,6 +5,7 @@ import { attachedPolicies, VaultLayerModel } from "../../config";
 import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { DatabaseEngine } from "./database";
+import { ConsumerDelivery, KubernetesDelivery } from "./delivery";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { PeopleLogin } from "./people";
 import { VaultMounts } from "./mounts";
@@ -43,6 +44,8 @@ export class VaultConfiguration extends pulumi.ComponentResource {
   readonly apisixVault: pulumi.Output<Record<string, ApisixVaultSettings>>;
   readonly kesKeystore: pulumi.Output<Record<string, KesKeystoreSettings>>;
   readonly kubernetesRoles: Record<string, KubernetesRole>;
+  /** Each Kubernetes consumer's delivery (manifests, or the injector's annotations): no secrets. */
+  readonly delivery: pulumi.Output<Record<string, ConsumerDelivery>>;
   readonly approles: pulumi.Output<Record<string, { roleId: string; secretId: string }>>;
   readonly tokens: pulumi.Output<Record<string, string>>;
   /** The PKI intermediate's CA chain (intermediate, then root), when the PKI engine is declared. */
@@ -77,6 +80,9 @@ export class VaultConfiguration extends pulumi.ComponentResource {
         policyNames, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate, after,
       }, child)
       : undefined;
+    const delivery = kubernetes ? new KubernetesDelivery(`${name}-delivery`, {
+      layer, kubernetesProvider: args.kubernetesProvider, vaultAddress: args.vaultAddress, caCertificate: args.caCertificate, after: [kubernetes],
+    }, child) : undefined;
 
     const credentials: Record<string, AppRoleCredentials> = approle?.credentials ?? {};
     const issued = tokens?.tokens ?? {};
@@ -98,6 +104,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
         approle: { id: credentials[consumer.name].roleId, secret: credentials[consumer.name].secretId },
       })])));
     this.kubernetesRoles = kubernetes?.roles ?? {};
+    this.delivery = pulumi.output(delivery?.deliveries ?? {});
     this.approles = pulumi.output(credentials);
     this.tokens = pulumi.output(issued);
     this.pkiCaChain = pki?.caChain;

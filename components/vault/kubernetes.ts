@@ -36,7 +36,8 @@ export interface KubernetesRole {
   tokenVolume: ProjectedTokenVolume;
 }
 
-const CA_SECRET = "vault-ca";
+/** The Secret in each consumer namespace holding Vault's CA as `ca.crt` (the agent, the CSI provider and the operator read that key). */
+export const CA_SECRET = "vault-ca";
 const TOKEN_VOLUME = "vault-token";
 /** The kubelet refreshes a projected token at 80% of this; one hour is the usual lifetime of a bound token. */
 const TOKEN_VOLUME_SECONDS = 3600;
