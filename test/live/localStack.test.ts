@@ -649,7 +649,7 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       // no program, so the provider keeps the token of the state: an up with the administrator's token changes it.
       await up.stack.setConfig(TOKEN_KEY, { value: up.servers.vault.rootToken, secret: true });
       const switched = await up.stack.up({ color: "never" });
-      assert.deepEqual(switched.summary.resourceChanges, { same: 24, update: 1 }, "only the provider's token changes");
+      assert.deepEqual(switched.summary.resourceChanges, { same: 25, update: 1 }, "only the provider's token changes");
       // After that up: the program marks them protected again on every run.
       const unprotect = cli(["state", "unprotect", "--all", "--yes"]);
       assert.equal(unprotect.status, 0, unprotect.stderr);
