@@ -188,7 +188,7 @@ const DELIVERY_CASES: InvalidCase[] = [
   },
   {
     title: "certificates without a PKI engine",
-    mutate: (c) => delivering(c, { via: "injector", certificates: true }),
+    mutate: (c) => { delete c["vault-platform:engines"]; delivering(c, { via: "injector", certificates: true }); },
     message: /^vault-platform:consumers\[2\] \(my-app\)\.kubernetes\.delivery\.certificates needs vault-platform:engines\.pki \(the Issuer signs with its intermediate\); declare it or set certificates: false$/,
   },
   {
