@@ -7,6 +7,7 @@ import { Acl, Capability, parsePolicy, Policy, ruleText, WrittenRule } from "../
 import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerModel } from "../config";
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { peopleRules } from "./rules/people";
+import { awsEngineRules } from "./rules/aws";
 import { pkiRules } from "./rules/pki";
 import { AccessStatement } from "./statements";
 import { databaseRules } from "./rules/database";
@@ -72,6 +73,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   }
   rules.push(...pkiRules(layer));
   rules.push(...peopleRules(layer));
+  rules.push(...awsEngineRules(layer));
   if (layer.audit.enabled) {
     add("sys/audit", ["read", "sudo"]);
     add("sys/audit/file", ["create", "update", "sudo"]);

@@ -51,6 +51,8 @@ export const VAULT_TYPES = {
   databaseRole: "vault:database/secretBackendRole:SecretBackendRole",
   /** A write to any path: the database engine's root rotation (rotate-root). */
   genericEndpoint: "vault:generic/endpoint:Endpoint",
+  awsSecretBackend: "vault:aws/secretBackend:SecretBackend",
+  awsSecretBackendRole: "vault:aws/secretBackendRole:SecretBackendRole",
   authBackend: "vault:index/authBackend:AuthBackend",
   mount: "vault:index/mount:Mount",
   policy: "vault:index/policy:Policy",

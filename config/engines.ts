@@ -73,6 +73,9 @@ const databaseSchema = z.strictObject({
   }));
 });
 
+/** Whether one valid duration is longer than another (an invalid one has its own message and compares as never longer). */
+const longer = (duration: string | number, than: string | number) => (parseVaultDuration(duration) ?? 0) > (parseVaultDuration(than) ?? Infinity);
+
 const awsRoleSchema = z.strictObject({
   name: objectName,
   /** iam_user: Vault creates an IAM user per lease and deletes it on revocation; assumed_role: STS credentials of a role. */
@@ -81,6 +84,7 @@ const awsRoleSchema = z.strictObject({
   policyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/\S+$/, { error: "must be an IAM policy ARN" })).default([]),
   /** Roles Vault may assume for this role (assumed_role). */
   roleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, { error: "must be an IAM role ARN" })).default([]),
+  /** TTL of the STS credentials (assumed_role); Vault's default is 1h. */
   defaultStsTtl: duration.optional(),
   maxStsTtl: duration.optional(),
 }).superRefine((role, ctx) => {
@@ -93,7 +97,22 @@ const awsRoleSchema = z.strictObject({
   if (role.credentialType === "iam_user" && role.roleArns.length > 0) {
     ctx.addIssue({ code: "custom", path: ["roleArns"], message: "only applies to assumed_role; remove it or set credentialType: assumed_role" });
   }
+  if (role.defaultStsTtl !== undefined && role.maxStsTtl !== undefined && longer(role.defaultStsTtl, role.maxStsTtl)) {
+    ctx.addIssue({ code: "custom", path: ["defaultStsTtl"], message: "must not be longer than maxStsTtl (Vault refuses the role)" });
+  }
+  // terraform-provider-vault refuses STS TTLs on an iam_user role (an IAM user lives as long as its lease).
+  for (const key of ["defaultStsTtl", "maxStsTtl"] as const) {
+    if (role.credentialType === "iam_user" && role[key] !== undefined) {
+      ctx.addIssue({ code: "custom", path: [key], message: "only applies to assumed_role (an IAM user lives as long as its lease: set engines.aws.leaseTtl); remove it" });
+    }
+  }
 });
+
+/**
+ * The IAM path of every user the AWS engine creates (iam_user roles): the nodes' instance role may
+ * create and delete users under this path only, and the provisioner may write no other.
+ */
+export const AWS_USER_PATH = "/vault/";
 
 const awsSchema = z.strictObject({
   path: enginePath("aws"),
@@ -109,7 +128,17 @@ const awsSchema = z.strictObject({
   /** IAM and STS endpoints, for an emulator; unset for AWS itself. */
   iamEndpoint: z.url({ error: "must be a URL" }).optional(),
   stsEndpoint: z.url({ error: "must be a URL" }).optional(),
+  /**
+   * How long an IAM user's lease lasts before Vault deletes the user (the mount's default lease TTL;
+   * unset, Vault's 768h would apply), and the longest a renewal may keep it.
+   */
+  leaseTtl: duration.default("1h"),
+  maxLeaseTtl: duration.default("24h"),
   roles: z.array(awsRoleSchema).default([]),
+}).superRefine((engine, ctx) => {
+  if (longer(engine.leaseTtl, engine.maxLeaseTtl)) {
+    ctx.addIssue({ code: "custom", path: ["leaseTtl"], message: "must not be longer than maxLeaseTtl (Vault refuses the mount)" });
+  }
 });
 
 const keyType = z.enum(["rsa", "ec", "ed25519"], { error: 'must be "rsa", "ec" or "ed25519"' });

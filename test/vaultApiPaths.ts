@@ -48,6 +48,9 @@ const STATEMENTS: Record<string, Statements> = {
     [["create", "update", "delete", "sudo"], `sys/auth/${path}`], [["read"], `sys/mounts/auth/${path}`], [["read"], `sys/mounts/auth/${path}/tune`], [["create", "read", "update"], `auth/${path}/config`],
   ],
   [VAULT_TYPES.jwtRole]: ({ backend, roleName }) => [[LIFECYCLE, `auth/${backend}/role/${roleName}`]],
+  // The engine's root configuration goes with its mount (awsSecretBackendDelete only unmounts).
+  [VAULT_TYPES.awsSecretBackend]: ({ path }) => [[LIFECYCLE, `sys/mounts/${path}`], [["read", "update"], `sys/mounts/${path}/tune`], [["create", "read", "update"], `${path}/config/root`]],
+  [VAULT_TYPES.awsSecretBackendRole]: ({ backend, name }) => [[LIFECYCLE, `${backend}/roles/${name}`]],
   [VAULT_TYPES.audit]: ({ path }) => [[["read", "sudo"], "sys/audit"], [["create", "update", "delete", "sudo"], `sys/audit/${path}`]],
 };
 

@@ -5,6 +5,7 @@ import { attachedPolicies, VaultLayerModel } from "../../config";
 import { AppRoleBindings, AppRoleCredentials } from "./approle";
 import { VaultAudit } from "./audit";
 import { DatabaseEngine } from "./database";
+import { AwsSecretsEngine } from "./awsEngine";
 import { ConsumerDelivery, KubernetesDelivery } from "./delivery";
 import { KubernetesBindings, KubernetesRole } from "./kubernetes";
 import { PeopleLogin } from "./people";
@@ -62,6 +63,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     new VaultMounts(`${name}-mounts`, { provider, mounts: layer.mounts, after }, child);
     const pki = layer.engines.pki && new PkiEngine(`${name}-pki`, { provider, pki: layer.engines.pki, secrets: layer.secrets, vaultAddress: args.vaultAddress, after }, child);
     if (layer.engines.database) new DatabaseEngine(`${name}-database`, { provider, database: layer.engines.database, secrets: layer.secrets, after }, child);
+    if (layer.engines.aws) new AwsSecretsEngine(`${name}-aws`, { provider, engine: layer.engines.aws, secrets: layer.secrets, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     if (layer.auth.ldap || layer.auth.oidc) {
       new PeopleLogin(`${name}-people`, { provider, auth: layer.auth, policies: layer.operatorPolicies, secrets: layer.secrets, ldapCaCertificate: layer.ldapCaCertificate, after }, child);

@@ -190,7 +190,7 @@ export class VaultStandIn {
     const i = revealed(ownInputs(calls, news));
     const previous = revealed(ownInputs(calls, oldInputs));
     const changed = changedInputs(calls, oldInputs, news);
-    const writes = typeof calls.update === "function" ? calls.update(i, previous) : calls.create(i);
+    const writes = typeof calls.update === "function" ? calls.update(i, previous, changed) : calls.create(i);
     // What is no longer set goes to Vault as its zero value (updateTokenFields and the like send d.Get of a changed field).
     const unset = calls.zeroUnset === false ? [] : changed.filter((key) => i[key] === undefined);
     let updates: ApiCall[] = writes.map((call, index) => (index === 0 && call.body

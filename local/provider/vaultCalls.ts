@@ -12,12 +12,13 @@
  */
 import { VAULT_TYPES } from "../../components/resourceTypes";
 import type { VaultResponse } from "../vaultHttp";
-import { data, list, ok, reported, sameSet, snakeCase, trim, whenOk } from "./calls/fields";
+import { AWS_CALLS } from "./calls/aws";
+import { data, list, mountConfig, mountGone, ok, reported, sameSet, snakeCase, trim, whenOk } from "./calls/fields";
 import { DATABASE_CALLS } from "./calls/database";
 import { PKI_CALLS } from "./calls/pki";
 import { peopleCalls } from "./calls/people";
 
-export { ok, snakeCase };
+export { mountConfig, ok, snakeCase };
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
 
@@ -63,7 +64,8 @@ export interface ResourceCalls {
    * `alwaysSent`; both also send the zero value of an input no longer set. A function receives the
    * inputs before the update too (`previous`), for fields the provider sends only when they changed.
    */
-  update?: "create" | "changed" | ((i: Inputs, previous?: Inputs) => ApiCall[]);
+  /** A function gets the new inputs, the previous ones and the names of the inputs that changed. */
+  update?: "create" | "changed" | ((i: Inputs, previous?: Inputs, changed?: string[]) => ApiCall[]);
   /**
    * False where the update's own calls say what an input no longer set becomes (a provider that sends a
    * d.GetOk field only when set leaves it out); by default its zero value goes into the first update call.
@@ -96,17 +98,6 @@ function tokenFieldsOnCreate(i: Inputs, tokenTypeDefault: string): Record<string
 }
 
 export const TOKEN_FIELD_INPUTS = ["tokenBoundCidrs", "tokenPolicies", "tokenExplicitMaxTtl", "tokenMaxTtl", "tokenPeriod", "tokenTtl", "tokenNumUses", "tokenNoDefaultPolicy", "tokenType"];
-
-/** api.MountConfigInput as Go serialises it for a create with only the TTLs set (omitempty fields left out). */
-export function mountConfig(i: Inputs): Record<string, unknown> {
-  return {
-    options: null,
-    default_lease_ttl: `${i.defaultLeaseTtlSeconds ?? 0}s`,
-    max_lease_ttl: `${i.maxLeaseTtlSeconds ?? 0}s`,
-    force_no_cache: false,
-    ...whenOk({ audit_non_hmac_request_keys: i.auditNonHmacRequestKeys, audit_non_hmac_response_keys: i.auditNonHmacResponseKeys, listing_visibility: i.listingVisibility }),
-  };
-}
 
 /** tuneMountWithMap's body: the TTLs and options always, the rest when set. */
 function mountTune(i: Inputs): Record<string, unknown> {
@@ -153,8 +144,7 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
       },
     }],
     read: (i) => [{ method: "GET", path: `sys/mounts/${trim(i.path)}` }],
-    // GetMount answers 400 "No secret engine mount at <path>/" for a mount that is gone.
-    gone: ([mount]) => mount.status === 404 || (mount.status === 400 && /no secret engine mount/i.test(JSON.stringify(mount.body))),
+    gone: ([mount]) => mountGone(mount),
     record: (i, [mount]) => {
       const body = data(mount);
       if (body.type !== i.type) return `mount type is ${body.type}, not ${i.type}`;
@@ -488,6 +478,7 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
   ...PKI_CALLS,
   ...DATABASE_CALLS,
   ...peopleCalls(),
+  ...AWS_CALLS,
 };
 
 function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | undefined {

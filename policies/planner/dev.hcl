@@ -73,6 +73,18 @@ path "pki_int/roles/mesh" {
 path "pki_int/roles/web-only" {
   capabilities = ["read"]
 }
+path "sys/mounts/aws" {
+  capabilities = ["read"]
+}
+path "sys/mounts/aws/tune" {
+  capabilities = ["read"]
+}
+path "aws/config/root" {
+  capabilities = ["read"]
+}
+path "aws/roles/artifacts-reader" {
+  capabilities = ["read"]
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }

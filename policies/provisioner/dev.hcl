@@ -269,6 +269,39 @@ path "pki_int/roles/web-only" {
     "signature_bits" = []
   }
 }
+path "sys/mounts/aws" {
+  capabilities = ["create", "read", "update"]
+  allowed_parameters = {
+    "type" = ["aws"]
+    "*" = []
+  }
+}
+path "sys/mounts/aws/tune" {
+  capabilities = ["read", "update"]
+  denied_parameters = {
+    "audit_non_hmac_request_keys" = []
+    "audit_non_hmac_response_keys" = []
+    "passthrough_request_headers" = []
+  }
+}
+path "aws/config/root" {
+  capabilities = ["create", "read", "update"]
+  allowed_parameters = {
+    "access_key" = [""]
+    "secret_key" = []
+    "region" = ["eu-west-1"]
+    "iam_endpoint" = [""]
+    "sts_endpoint" = [""]
+  }
+}
+path "aws/roles/artifacts-reader" {
+  capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "credential_type" = ["iam_user"]
+    "policy_arns" = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    "user_path" = ["/vault/"]
+  }
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }

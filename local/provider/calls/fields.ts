@@ -43,3 +43,19 @@ export function reported(i: Inputs, answer: VaultResponse | undefined, fields: R
   const body = data(answer);
   return Object.fromEntries(Object.entries(fields).filter(([input, field]) => i[input] !== undefined && body[field] !== undefined).map(([input, field]) => [input, body[field]]));
 }
+
+/** api.MountConfigInput as Go serialises it for a create with only the TTLs set (omitempty fields left out). */
+export function mountConfig(i: Inputs): Record<string, unknown> {
+  return {
+    options: null,
+    default_lease_ttl: `${i.defaultLeaseTtlSeconds ?? 0}s`,
+    max_lease_ttl: `${i.maxLeaseTtlSeconds ?? 0}s`,
+    force_no_cache: false,
+    ...whenOk({ audit_non_hmac_request_keys: i.auditNonHmacRequestKeys, audit_non_hmac_response_keys: i.auditNonHmacResponseKeys, listing_visibility: i.listingVisibility }),
+  };
+}
+
+/** mountutil.GetMount answers 400 "No secret engine mount at <path>/" for a mount that is gone. */
+export function mountGone(mount: VaultResponse): boolean {
+  return mount.status === 404 || (mount.status === 400 && /no secret engine mount/i.test(JSON.stringify(mount.body)));
+}
