@@ -76,7 +76,7 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
 
   if (config.cluster.enabled) {
     const cluster = new VaultCluster("vault", {
-      cluster: config.cluster, region: config.region, namePrefix: `vault-${stack}`, auditLogPath: config.audit.path,
+      cluster: config.cluster, region: config.region, namePrefix: `vault-${stack}`, auditLogPath: config.audit.path, awsEngine: config.vaultLayer.engines.aws,
       kubernetesApi: config.kubernetes.enabled
         ? { port: Number(new URL(config.kubernetes.host!).port || 443), cidrs: config.kubernetes.apiServerCidrs }
         : undefined,

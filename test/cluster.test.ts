@@ -65,7 +65,7 @@ for (const [stack, expected] of [
     });
 
     it("scopes every IAM statement of the nodes to one resource (its own group's health by the group's tag)", () => {
-      const document = JSON.parse(onlyOfType(run, AWS_TYPES.rolePolicy).inputs.policy);
+      const document = JSON.parse(ofType(run, AWS_TYPES.rolePolicy).find((policy) => policy.name.endsWith("-data-plane"))!.inputs.policy);
       const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
       assert.deepEqual(Object.keys(bySid).sort(), ["ReportOwnHealth", "VaultSeal", "VaultStorage", "VaultTlsBundle"]);
       const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { ClusterConfig } from "../../config";
+import type { AwsEngineConfig, ClusterConfig } from "../../config";
 import { VaultFirewall } from "./firewall";
 import { VaultIdentity } from "./identity";
 import { VaultLoadBalancer, worstCaseFailoverSeconds } from "./loadBalancer";
@@ -24,6 +24,8 @@ export interface VaultClusterArgs {
   auditLogPath: string;
   /** The Kubernetes API server the nodes must reach for Kubernetes auth (port and networks); unset without it. */
   kubernetesApi?: { port: number; cidrs: string[] };
+  /** Vault's AWS secrets engine, whose IAM calls the node role makes when it has no access key of its own. */
+  awsEngine?: AwsEngineConfig;
   /** AWS provider for every AWS resource. */
   provider: aws.Provider;
   /** TLS provider for the CA and the server certificate. */
@@ -55,7 +57,7 @@ export class VaultCluster extends pulumi.ComponentResource {
       ...common, region: args.region, availabilityZones: cluster.availabilityZones, vpcCidr: cluster.vpcCidr,
       vpcId: cluster.vpcId, subnetIds: cluster.subnetIds, singleNatGateway: cluster.singleNatGateway,
     }, child);
-    const identity = new VaultIdentity(`${name}-identity`, common, child);
+    const identity = new VaultIdentity(`${name}-identity`, { ...common, awsEngine: args.awsEngine }, child);
     const sealKey = new VaultSealKey(`${name}-seal`, { ...common, nodeRoleArn: identity.role.arn }, child);
     const storage = new VaultStorage(`${name}-storage`, common, child);
     const firewall = new VaultFirewall(`${name}-firewall`, { ...common, vpcId: network.vpcId, allowedCidrs: cluster.allowedCidrs, kubernetesApi: args.kubernetesApi }, child);
