@@ -13,7 +13,7 @@ import { keepCommittedConsumers, layerWith, withProbe } from "./fixtures";
 const lint = (policy: string) => policyLints(withProbe(policy));
 /** The lint messages for the probe's first rule, written `written`. */
 const at = (written: string) => `policies/probe.hcl:1: path "${written}" (policy probe)`;
-const typo = (written: string) => `${at(written)} is under no declared mount (declared: kv, secret, pki, pki_int); a typo?`;
+const typo = (written: string) => `${at(written)} is under no declared mount (declared: kv, secret, aws, pki, pki_int); a typo?`;
 /** The lints other than "under no declared mount", which a rule outside the KV mounts also gets. */
 const lintBesidesMounts = (policy: string) => lint(policy).filter((problem) => !problem.includes("is under no declared mount"));
 

@@ -145,7 +145,8 @@ describe("AWS engine: the provider's calls", () => {
   });
 
   it("updates by tuning the mount for a TTL, by writing config/root again for a root field, never both for one of them", () => {
-    const update = backend.update as (i: object, changed: string[]) => Array<{ method: string; path: string; body?: unknown }>;
+    const tableUpdate = backend.update as (i: object, previous: object, changed: string[]) => Array<{ method: string; path: string; body?: unknown }>;
+    const update = (i: object, changed: string[]) => tableUpdate(i, i, changed);
     assert.deepEqual(update(instanceRole, ["defaultLeaseTtlSeconds"]).map((call) => `${call.method} ${call.path}`), ["POST sys/mounts/aws/tune"]);
     assert.deepEqual(update(instanceRole, ["defaultLeaseTtlSeconds"])[0].body, { options: null, default_lease_ttl: "3600s", max_lease_ttl: "86400s", force_no_cache: false, description: "d" });
     assert.deepEqual(update(instanceRole, ["iamEndpoint"]).map((call) => `${call.method} ${call.path}`), ["PUT aws/config/root"]);
