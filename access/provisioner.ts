@@ -9,6 +9,7 @@ import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { peopleRules } from "./rules/people";
 import { awsEngineRules } from "./rules/aws";
 import { pkiRules } from "./rules/pki";
+import { transitRules } from "./rules/transit";
 import { AccessStatement } from "./statements";
 import { databaseRules } from "./rules/database";
 
@@ -74,6 +75,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   rules.push(...pkiRules(layer));
   rules.push(...peopleRules(layer));
   rules.push(...awsEngineRules(layer));
+  rules.push(...transitRules(layer));
   if (layer.audit.enabled) {
     add("sys/audit", ["read", "sudo"]);
     add("sys/audit/file", ["create", "update", "sudo"]);

@@ -72,6 +72,7 @@ export const VAULT_TYPES = {
   pkiRootCert: "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert",
   pkiRootSignIntermediate: "vault:pkiSecret/secretBackendRootSignIntermediate:SecretBackendRootSignIntermediate",
   tokenRole: "vault:tokenauth/authBackendRole:AuthBackendRole",
+  transitKey: "vault:transit/secretBackendKey:SecretBackendKey",
 } as const;
 
 export const KUBERNETES_TYPES = {

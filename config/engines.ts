@@ -216,18 +216,31 @@ const pkiSchema = z.strictObject({
   roles: z.array(pkiRoleSchema).default([]),
 });
 
+/** Vault's shortest auto_rotate_period (transit path_config_keys.go): one hour. */
+const MIN_AUTO_ROTATE_SECONDS = 3600;
+
 const transitKeySchema = z.strictObject({
   name: objectName,
   type: z.enum(["aes256-gcm96", "aes128-gcm96", "chacha20-poly1305", "ecdsa-p256", "ed25519", "rsa-2048", "rsa-4096"], {
     error: 'must be a transit key type such as "aes256-gcm96"',
   }).default("aes256-gcm96"),
   /** Vault rotates the key this often (0 or unset: only by hand); old versions keep decrypting. */
-  autoRotatePeriod: duration.optional(),
+  autoRotatePeriod: duration.refine((value) => {
+    // An unreadable duration is reported by the duration check alone.
+    const seconds = parseVaultDuration(value) ?? 0;
+    return seconds === 0 || seconds >= MIN_AUTO_ROTATE_SECONDS;
+  }, {
+    error: "must be 0 (rotate by hand only) or at least 1h (Vault refuses a shorter auto_rotate_period)",
+  }).optional(),
 });
 
 const transitSchema = z.strictObject({
   path: enginePath("transit"),
-  keys: z.array(transitKeySchema).min(1, { error: "must declare at least one key" }),
+  keys: z.array(transitKeySchema).min(1, { error: "must declare at least one key" }).superRefine((keys, ctx) => {
+    keys.forEach((key, index) => {
+      if (keys.findIndex((other) => other.name === key.name) < index) ctx.addIssue({ code: "custom", path: [index, "name"], input: key.name, message: "is declared twice; give each key its own name" });
+    });
+  }),
 });
 
 export const enginesSchema = z.strictObject({

@@ -185,7 +185,7 @@ describe("access: the provisioner policy", () => {
     assert.deepEqual(coverage.beyond, []);
     const acl = new Acl([parsed(generated())]);
     for (const path of PROVISIONER_DENIED) assert.deepEqual(acl.winningRule(path)?.capabilities, new Set(["deny"]), path);
-    for (const undeclared of ["sys/policies/acl/admin", "auth/approle/role/admin", "sys/mounts/transit", "auth/token/roles/admin", "auth/token/create/admin", "sys/auth/userpass"]) {
+    for (const undeclared of ["sys/policies/acl/admin", "auth/approle/role/admin", "sys/mounts/undeclared", "auth/token/roles/admin", "auth/token/create/admin", "sys/auth/userpass"]) {
       assert.ok(!acl.allows("update", undeclared) && !acl.allows("create", undeclared), `${undeclared} is writable`);
     }
   });

@@ -48,7 +48,7 @@ describe("model: provisioner requirements against the registered resources", () 
   }
 
   it("notices a Vault resource type it has no paths for", () => {
-    assert.throws(() => impliedVaultStatements([{ type: "vault:transit/secretBackendKey:SecretBackendKey", inputs: {} } as never]), /no Vault API paths known/);
+    assert.throws(() => impliedVaultStatements([{ type: "vault:generic/secret:Secret", inputs: {} } as never]), /no Vault API paths known/);
   });
 });
 

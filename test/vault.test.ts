@@ -238,12 +238,13 @@ describe("vault layer: one policy file for many tenants", () => {
 });
 
 describe("vault layer: data safety", () => {
-  it("protects what a delete would destroy: KV, PKI and AWS mounts, the PKI root, auth mounts and the audit device", async () => {
+  it("protects what a delete would destroy: KV, PKI, AWS and transit mounts, the PKI root, transit keys, auth mounts and the audit device", async () => {
     const run = await runProgram(encodeConfig(devWithVault()));
     const protectedNames = run.registrations.filter((registration) => registration.type.startsWith("vault:") && registration.protect).map((registration) => registration.name).sort();
     assert.deepEqual(protectedNames, [
       "vault-config-approle-auth", "vault-config-audit-file", "vault-config-aws-backend", "vault-config-kubernetes-auth", "vault-config-mounts-kv", "vault-config-mounts-secret",
       "vault-config-pki-intermediate", "vault-config-pki-root", "vault-config-pki-root-ca",
+      "vault-config-transit-mount", "vault-config-transit-orders",
     ]);
   });
 });

@@ -51,6 +51,8 @@ const STATEMENTS: Record<string, Statements> = {
   // The engine's root configuration goes with its mount (awsSecretBackendDelete only unmounts).
   [VAULT_TYPES.awsSecretBackend]: ({ path }) => [[LIFECYCLE, `sys/mounts/${path}`], [["read", "update"], `sys/mounts/${path}/tune`], [["create", "read", "update"], `${path}/config/root`]],
   [VAULT_TYPES.awsSecretBackendRole]: ({ backend, name }) => [[LIFECYCLE, `${backend}/roles/${name}`]],
+  // The config endpoint has no delete: it goes with the key.
+  [VAULT_TYPES.transitKey]: ({ backend, name }) => [[LIFECYCLE, `${backend}/keys/${name}`], [["create", "update"], `${backend}/keys/${name}/config`]],
   [VAULT_TYPES.audit]: ({ path }) => [[["read", "sudo"], "sys/audit"], [["create", "update", "delete", "sudo"], `sys/audit/${path}`]],
 };
 

@@ -13,6 +13,7 @@ import { VaultMounts } from "./mounts";
 import { PkiEngine } from "./pki";
 import { VaultPolicies } from "./policies";
 import { TokenBindings } from "./tokens";
+import { TransitEngine } from "./transit";
 import { componentArgs } from "../componentType";
 
 export interface VaultConfigurationArgs {
@@ -64,6 +65,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     const pki = layer.engines.pki && new PkiEngine(`${name}-pki`, { provider, pki: layer.engines.pki, secrets: layer.secrets, vaultAddress: args.vaultAddress, after }, child);
     if (layer.engines.database) new DatabaseEngine(`${name}-database`, { provider, database: layer.engines.database, secrets: layer.secrets, after }, child);
     if (layer.engines.aws) new AwsSecretsEngine(`${name}-aws`, { provider, engine: layer.engines.aws, secrets: layer.secrets, after }, child);
+    if (layer.engines.transit) new TransitEngine(`${name}-transit`, { provider, transit: layer.engines.transit, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     if (layer.auth.ldap || layer.auth.oidc) {
       new PeopleLogin(`${name}-people`, { provider, auth: layer.auth, policies: layer.operatorPolicies, secrets: layer.secrets, ldapCaCertificate: layer.ldapCaCertificate, after }, child);

@@ -17,6 +17,7 @@ import { data, list, mountConfig, mountGone, ok, reported, sameSet, snakeCase, t
 import { DATABASE_CALLS } from "./calls/database";
 import { PKI_CALLS } from "./calls/pki";
 import { peopleCalls } from "./calls/people";
+import { TRANSIT_CALLS } from "./calls/transit";
 
 export { mountConfig, ok, snakeCase };
 
@@ -479,6 +480,7 @@ export const RESOURCE_CALLS: Record<string, ResourceCalls> = {
   ...DATABASE_CALLS,
   ...peopleCalls(),
   ...AWS_CALLS,
+  ...TRANSIT_CALLS,
 };
 
 function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | undefined {

@@ -85,6 +85,15 @@ path "aws/config/root" {
 path "aws/roles/artifacts-reader" {
   capabilities = ["read"]
 }
+path "sys/mounts/transit" {
+  capabilities = ["read"]
+}
+path "sys/mounts/transit/tune" {
+  capabilities = ["read"]
+}
+path "transit/keys/orders" {
+  capabilities = ["read"]
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }

@@ -302,6 +302,37 @@ path "aws/roles/artifacts-reader" {
     "user_path" = ["/vault/"]
   }
 }
+path "sys/mounts/transit" {
+  capabilities = ["create", "read", "update"]
+}
+path "sys/mounts/transit/tune" {
+  capabilities = ["read", "update"]
+  denied_parameters = {
+    "audit_non_hmac_request_keys" = []
+    "audit_non_hmac_response_keys" = []
+    "passthrough_request_headers" = []
+  }
+}
+path "transit/keys/orders" {
+  capabilities = ["create", "read", "update"]
+  allowed_parameters = {
+    "exportable" = [false]
+    "allow_plaintext_backup" = [false]
+    "type" = ["aes256-gcm96"]
+    "derived" = [false]
+    "convergent_encryption" = [false]
+    "*" = []
+  }
+}
+path "transit/keys/orders/config" {
+  capabilities = ["create", "update"]
+  allowed_parameters = {
+    "exportable" = [false]
+    "allow_plaintext_backup" = [false]
+    "deletion_allowed" = [false]
+    "*" = []
+  }
+}
 path "sys/audit" {
   capabilities = ["read", "sudo"]
 }
