@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { Acl, parsePolicy } from "../acl";
 import { DEFAULT_POLICY } from "../acl/defaultPolicy";
-import { provisionerPolicyText, provisionerRules } from "../access";
+import { provisionerPolicyText } from "../access";
+import { provisionerRules } from "../access/provisioner";
 import { VAULT_TYPES } from "../components/resourceTypes";
 import { encodeConfig, parseConfig, VaultLayerModel } from "../config";
 import { RESOURCE_CALLS } from "../local/provider/vaultCalls";
@@ -69,3 +70,83 @@ describe("transit: the component", () => {
   });
 });
 
+
+describe("transit: the provisioner's rules", () => {
+  let layer: VaultLayerModel;
+  let acl: Acl;
+  before(() => {
+    layer = layerWith((config) => withTransit(config));
+    acl = new Acl([parsePolicy(provisionerPolicyText(layer, "dev"), "provisioner"), parsePolicy(DEFAULT_POLICY, "default")]);
+  });
+  const write = (path: string, data: Record<string, unknown>) => acl.allows("update", path, { data }) && acl.allows("create", path, { data });
+
+  it("names the mount, its tune and each key with its config, and grants no delete, rotate, trim, export or backup", () => {
+    const transit = provisionerRules(layer).filter((rule) => rule.path.includes("transit")).map((rule) => `${rule.path} ${rule.capabilities.join(",")}`);
+    assert.deepEqual(transit, [
+      "sys/mounts/transit create,read,update", "sys/mounts/transit/tune read,update",
+      "transit/keys/orders create,read,update", "transit/keys/orders/config create,update",
+      "transit/keys/invoices create,read,update", "transit/keys/invoices/config create,update",
+    ]);
+    for (const path of ["transit/keys/orders", "sys/mounts/transit"]) assert.ok(!acl.allows("delete", path), `delete ${path}`);
+    for (const path of ["transit/keys/orders/rotate", "transit/keys/orders/trim", "transit/export/encryption-key/orders", "transit/backup/orders", "transit/restore/orders",
+      "transit/keys/other", "transit/encrypt/orders", "transit/decrypt/orders"]) {
+      assert.ok(!acl.allows("update", path) && !acl.allows("read", path), path);
+    }
+  });
+
+  it("lets the provider's own writes through, and refuses a key made deletable, exportable, backed up in plaintext, or of another type", () => {
+    const calls = RESOURCE_CALLS[VAULT_TYPES.transitKey];
+    const inputs = { backend: "transit", name: "orders", type: "aes256-gcm96", autoRotatePeriod: 2_592_000, deletionAllowed: false, exportable: false, allowPlaintextBackup: false };
+    const writes = [...calls.create(inputs), ...(calls.update as (i: object) => Array<{ path: string; body?: Record<string, unknown> }>)(inputs)];
+    for (const call of writes) assert.ok(write(call.path, call.body!), `the provider's ${call.path}`);
+    for (const [path, data] of [
+      ["transit/keys/orders/config", { deletion_allowed: true }],
+      ["transit/keys/orders/config", { deletion_allowed: "true" }],
+      ["transit/keys/orders/config", { exportable: true }],
+      ["transit/keys/orders/config", { allow_plaintext_backup: true }],
+      ["transit/keys/orders", { exportable: true }],
+      ["transit/keys/orders", { allow_plaintext_backup: true }],
+      ["transit/keys/orders", { type: "aes128-gcm96" }],
+      ["transit/keys/orders", { derived: true }],
+    ] as const) {
+      assert.ok(!write(path, data), `${path} ${JSON.stringify(data)}`);
+    }
+  });
+});
+
+describe("transit: the key's calls, as resource_transit_secret_backend_key.go makes them", () => {
+  const calls = RESOURCE_CALLS[VAULT_TYPES.transitKey];
+  const answer = (status: number, data?: Record<string, unknown>) => ({ status, body: data && { data } } as VaultResponse);
+  const inputs = { backend: "/transit/", name: "orders", type: "aes256-gcm96", autoRotatePeriod: 3600, deletionAllowed: false, exportable: false, allowPlaintextBackup: false };
+
+  it("creates the key, then writes its config (with the provider's misspelt min_encryption_versoin), reads it back at <backend>/keys/<name>", () => {
+    assert.deepEqual(calls.create(inputs), [
+      { method: "PUT", path: "transit/keys/orders", body: { convergent_encryption: false, derived: false, type: "aes256-gcm96", auto_rotate_period: 3600, key_size: 0 } },
+      {
+        method: "PUT", path: "transit/keys/orders/config",
+        body: { min_decryption_version: 1, min_encryption_versoin: 0, deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 3600 },
+      },
+    ]);
+    assert.deepEqual(calls.create({ backend: "transit", name: "k" })[0].body, { convergent_encryption: false, derived: false, type: "aes256-gcm96", auto_rotate_period: 0, key_size: 0 });
+    assert.equal(calls.id(inputs, {}), "transit/keys/orders");
+    assert.deepEqual(calls.read(inputs, {}), [{ method: "GET", path: "transit/keys/orders" }]);
+  });
+
+  it("updates only the config, every field, spelt right; deletes the key itself; replaces it on a new type, name, backend or derivation", () => {
+    assert.deepEqual((calls.update as (i: object) => unknown)({ ...inputs, autoRotatePeriod: 7200 }), [{
+      method: "PUT", path: "transit/keys/orders/config",
+      body: { min_decryption_version: 1, min_encryption_version: 0, deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 7200 },
+    }]);
+    assert.deepEqual(calls.remove(inputs, {}), [{ method: "DELETE", path: "transit/keys/orders" }]);
+    assert.deepEqual(calls.replaceOn, ["backend", "name", "type", "convergentEncryption", "derived"]);
+  });
+
+  it("fails a read-back the provider could not parse or of another type, and reports drift of the settings it set", () => {
+    const read = { type: "aes256-gcm96", latest_version: 1, min_available_version: 0, min_decryption_version: 1, min_encryption_version: 0, deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 3600 };
+    assert.equal(calls.record!(inputs, [answer(200, read)]), undefined);
+    assert.equal(calls.record!(inputs, [answer(200, { ...read, latest_version: "1" })]), 'latest_version is "1", the provider needs a number');
+    assert.equal(calls.record!(inputs, [answer(200, { ...read, type: "rsa-2048" })]), "key type is rsa-2048, not aes256-gcm96");
+    assert.deepEqual(calls.observe!(inputs, [answer(200, { ...read, deletion_allowed: true, auto_rotate_period: 0 })]),
+      { type: "aes256-gcm96", deletionAllowed: true, exportable: false, allowPlaintextBackup: false, autoRotatePeriod: 0 });
+  });
+});
