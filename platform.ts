@@ -96,9 +96,13 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
   }
 
   if (config.vault.configure) {
+    const login = config.vaultLayer.login;
     const provider = new vault.Provider("vault", {
       address: vaultAddress!,
-      token: config.vaultToken!,
+      // The provisioner's own account when the stack declares one: it logs in, and no token is configured at all.
+      ...(login
+        ? { authLoginUserpass: { mount: login.path, username: login.username, password: pulumi.secret(config.vaultLayer.secrets[login.passwordSecret].reveal()) } }
+        : { token: config.vaultToken! }),
       // Relative to the project folder, as every file the config names, wherever the provider runs.
       caCertFile: config.vault.caCertFile !== undefined ? path.resolve(PROJECT_ROOT, config.vault.caCertFile) : caCertificate ? caFileFor(stack, caCertificate) : undefined,
       maxLeaseTtlSeconds: config.vault.providerTokenTtlSeconds,

@@ -19,7 +19,7 @@ export { accessMatrix } from "./matrix";
 export { ANY_SEGMENT, consumerAccess } from "./model";
 export type { ConsumerAccess } from "./model";
 export {
-  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerFileProblems, provisionerPolicyText, provisionerRequirements,
+  PLANNER_POLICY, plannerPolicyText, plannerRules, PROVISIONER_DENIED, provisionerCoverage, provisionerDenied, provisionerFileProblems, provisionerPolicyText, provisionerRequirements,
 } from "./provisioner";
 export { ruleText } from "../acl";
 export type { ProvisionerCoverage } from "./provisioner";

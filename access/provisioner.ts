@@ -8,6 +8,7 @@ import { attachedPolicies, PROVISIONER_POLICY, readProvisionerFile, VaultLayerMo
 import { DEFAULT, grants, PathIndex, ruleAcl, staticPrefix } from "./model";
 import { peopleRules } from "./rules/people";
 import { awsEngineRules } from "./rules/aws";
+import { loginDenied } from "./rules/login";
 import { pkiRules } from "./rules/pki";
 import { transitRules } from "./rules/transit";
 import { AccessStatement } from "./statements";
@@ -98,6 +99,11 @@ export function provisionerRequirements(layer: VaultLayerModel): AccessStatement
 /** Policies the provisioner must never write, whatever a rule elsewhere says: its own (it would raise itself) and `default` (every token's). */
 export const PROVISIONER_DENIED = [`sys/policies/acl/${PROVISIONER_POLICY}`, "sys/policies/acl/default"];
 
+/** Every path the provisioner's policy denies for these declarations: the above, and its own login's user and auth method. */
+export function provisionerDenied(layer: VaultLayerModel): string[] {
+  return [...PROVISIONER_DENIED, ...loginDenied(layer)];
+}
+
 /** The policy text for a stack's declarations: the denies, then each rule on its named path. */
 export function provisionerPolicyText(layer: VaultLayerModel, stack: string): string {
   return [
@@ -107,7 +113,7 @@ export function provisionerPolicyText(layer: VaultLayerModel, stack: string): st
     "# Exactly what `pulumi up` of the Vault layer needs, each on a named path, with each role's policies and",
     "# each policy's text pinned. It can still issue the declared consumers' credentials, so whoever holds",
     "# this token can reach what those consumers reach: keep it short-lived and out of pull-request jobs.",
-    ...PROVISIONER_DENIED.map((path) => ruleText({ path, capabilities: ["deny"] })),
+    ...provisionerDenied(layer).map((path) => ruleText({ path, capabilities: ["deny"] })),
     ...provisionerRules(layer).map(ruleText),
     "",
   ].join("\n");

@@ -174,8 +174,40 @@ describe("the Vault provider stand-in: its calls", () => {
     await fromEnv.configure({}, { VAULT_ADDR: vault.address, VAULT_TOKEN: "hvs.env" });
     assert.equal(vault.received[0].token, "hvs.env");
     await assert.rejects(new VaultStandIn().configure({ token: "t" }, {}), /^Error: the Vault provider needs an address \(the provider's address input or VAULT_ADDR\)$/);
-    await assert.rejects(new VaultStandIn().configure({ address: vault.address }, {}), /^Error: the Vault provider needs a token \(the provider's token input or VAULT_TOKEN\)$/);
+    await assert.rejects(new VaultStandIn().configure({ address: vault.address }, {}), /^Error: the Vault provider needs a token \(the provider's token input or VAULT_TOKEN\) or a login \(authLoginUserpass\)$/);
     await assert.rejects(new VaultStandIn().configure({ address: vault.address, token: "t" }, { VAULT_CACERT: "/nonexistent/ca.pem" }), /ENOENT/);
+  });
+
+  it("logs in with authLoginUserpass as auth_userpass.go does, without a token, then makes the child token from the login's token; a refused login names no password", async () => {
+    const login = await fakeVault(withConfigure((request) => (request.path === "auth/provisioning/login/pulumi-provisioner" && request.body?.password === "the-password"
+      ? { status: 200, body: { auth: { client_token: "hvs.logged-in", policies: ["default", "provisioner"] } } }
+      : { status: 400, body: { errors: ["invalid username or password"] } })));
+    try {
+      const loginCalls: MadeCall[] = [];
+      // @pulumi/vault hands the block over as JSON, secret as a whole when the password is.
+      const block = markSecret(JSON.stringify({ mount: "provisioning", username: "pulumi-provisioner", password: "the-password" }));
+      await new VaultStandIn((call) => loginCalls.push(call)).configure({ address: login.address, authLoginUserpass: block, maxLeaseTtlSeconds: "600" }, { VAULT_TOKEN: "hvs.from-env" });
+      assert.deepEqual(login.received.map((request) => `${request.method} ${request.path} ${request.token}`), [
+        "PUT auth/provisioning/login/pulumi-provisioner undefined", "GET auth/token/lookup-self hvs.logged-in", "POST auth/token/create hvs.logged-in", "GET sys/seal-status hvs.child",
+      ]);
+      assert.deepEqual(login.received[0].body, { username: "pulumi-provisioner", password: "the-password", password_file: "" });
+      assert.equal(login.received[2].body.ttl, "600s");
+      assert.ok(!JSON.stringify(loginCalls).includes("the-password"), "the call log holds the password");
+      login.received.length = 0;
+      await assert.rejects(new VaultStandIn().configure({ address: login.address, authLoginUserpass: { username: "pulumi-provisioner", password: "the-password" } }));
+      assert.equal(login.received[0].path, "auth/userpass/login/pulumi-provisioner", "the provider's default mount");
+      await assert.rejects(new VaultStandIn().configure({ address: login.address, authLoginUserpass: { mount: "provisioning", username: "pulumi-provisioner", password: "wrong-password" } }), (error: Error) => {
+        assert.equal(error.message, "pulumi:providers:vault provider: PUT auth/provisioning/login/pulumi-provisioner -> 400: invalid username or password");
+        return true;
+      });
+      await assert.rejects(new VaultStandIn().configure({ address: login.address, authLoginUserpass: { password: "p" } }), /^Error: authLoginUserpass: required fields are unset: \[username\]$/);
+      await assert.rejects(new VaultStandIn().configure({ address: login.address, authLoginUserpass: { username: "u", passwordFile: "/p" } }), /^Error: authLoginUserpass: the Vault provider stand-in \(local\/provider\) does not implement passwordFile$/);
+      login.received.length = 0;
+      await new VaultStandIn().configure({ address: login.address, authLoginUserpass: markSecret(UNKNOWN_VALUE) });
+      assert.deepEqual(login.received, [], "a login whose password is not known yet is not tried");
+    } finally {
+      await login.close();
+    }
   });
 
   it("names a transport failure with status 0 and the socket's code, never the token", async () => {

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import { containsUnknown, markSecret, revealed } from "../../lib/wireSecret";
 import { VaultEndpoint, VaultResponse, vaultRequest } from "../vaultHttp";
-import { ApiCall, Inputs, PROVIDER_INPUTS, RESOURCE_CALLS, ResourceCalls, snakeCase, zeroOf } from "./vaultCalls";
+import { ApiCall, Inputs, PROVIDER_INPUTS, RESOURCE_CALLS, ResourceCalls, snakeCase, userpassLogin, zeroOf } from "./vaultCalls";
 
 /** The version the stand-in reports: the pinned @pulumi/vault's, so the engine does not warn about a mismatch. */
 export const STAND_IN_VERSION: string = require("@pulumi/vault/package.json").version;
@@ -111,20 +111,28 @@ export class VaultStandIn {
   }
 
   /**
-   * Configure, as internal/provider/meta.go does it: LookupSelf with the given token (the `token` input, or
-   * VAULT_TOKEN), a short-lived child token (TTL maxLeaseTtlSeconds, 1200 s by default) unless
-   * skipChildToken, then the server version (Sys().SealStatus). During a preview whose address is not
-   * known yet, nothing is called.
+   * Configure, as internal/provider/meta.go (setClient) does it: with `authLoginUserpass` a login first
+   * (./vaultCalls.ts userpassLogin), whose token replaces any given one; otherwise the `token` input (or
+   * VAULT_TOKEN). Then LookupSelf with that token, a short-lived child token (TTL maxLeaseTtlSeconds, 1200 s
+   * by default) unless skipChildToken, then the server version (Sys().SealStatus). During a preview whose
+   * address or credentials are not known yet, nothing is called.
    */
   async configure(args: Inputs, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-    if (containsUnknown(args.address) || containsUnknown(args.token)) return;
+    if (containsUnknown(args.address) || containsUnknown(args.token) || containsUnknown(args.authLoginUserpass)) return;
     const settings = revealed(args) as Record<string, unknown>;
     const address = String(settings.address ?? env.VAULT_ADDR ?? "");
     if (!address) throw new Error("the Vault provider needs an address (the provider's address input or VAULT_ADDR)");
     const caCertFile = settings.caCertFile ?? env.VAULT_CACERT;
     this.endpoint = { address, caCertificate: caCertFile ? fs.readFileSync(String(caCertFile), "utf8") : undefined };
-    const given = String(settings.token ?? env.VAULT_TOKEN ?? "");
-    if (!given) throw new Error("the Vault provider needs a token (the provider's token input or VAULT_TOKEN)");
+    let given: string;
+    if (settings.authLoginUserpass !== undefined) {
+      // The login is made without a token (AuthLoginCommon.login refuses a client that has one).
+      const login = await this.send("provider", PROVIDER_TYPE, "configure", userpassLogin(settings.authLoginUserpass), "");
+      given = login.body.auth.client_token;
+    } else {
+      given = String(settings.token ?? env.VAULT_TOKEN ?? "");
+      if (!given) throw new Error("the Vault provider needs a token (the provider's token input or VAULT_TOKEN) or a login (authLoginUserpass)");
+    }
     await this.send("provider", PROVIDER_TYPE, "configure", { method: "GET", path: "auth/token/lookup-self" }, given);
     let client = given;
     if (String(settings.skipChildToken) !== "true") {

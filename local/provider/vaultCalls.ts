@@ -488,8 +488,28 @@ function auditDevice(audits: VaultResponse, i: Inputs): Record<string, any> | un
   return audits?.body?.data?.[key] ?? audits?.body?.[key];
 }
 
-/** The provider's own inputs the stand-in understands; anything else (namespace, auth_login, ...) would change its calls. */
-export const PROVIDER_INPUTS = ["address", "caCertFile", "caCertDir", "maxLeaseTtlSeconds", "maxRetries", "token", "skipChildToken", "tokenName", "skipTlsVerify", "skipGetVaultVersion", "version"];
+/** The provider's own inputs the stand-in understands; anything else (namespace, another auth_login_*, ...) would change its calls. */
+export const PROVIDER_INPUTS = [
+  "address", "caCertFile", "caCertDir", "maxLeaseTtlSeconds", "maxRetries", "token", "skipChildToken", "tokenName", "skipTlsVerify", "skipGetVaultVersion", "version", "authLoginUserpass",
+];
+
+/**
+ * The provider's userpass login (internal/provider/auth_userpass.go AuthLoginUserpass.Login, auth.go
+ * AuthLoginCommon.login): Logical().Write (PUT auth/<mount>/login/<username>) with the block's parameters
+ * but namespace, use_root_namespace and mount, i.e. username, password and password_file (the schema's ""
+ * when unset; setupUserpassAuthParams deletes it only when the password comes from that file, which is
+ * not modelled). The mount defaults to "userpass". @pulumi/vault hands the block over as JSON.
+ */
+export function userpassLogin(block: unknown): ApiCall {
+  const settings = (typeof block === "string" ? JSON.parse(block) : block) as Record<string, unknown>;
+  const unmodelled = Object.keys(settings).filter((key) => !["mount", "username", "password"].includes(key));
+  if (unmodelled.length > 0) throw new Error(`authLoginUserpass: the Vault provider stand-in (local/provider) does not implement ${unmodelled.join(", ")}`);
+  if (!ok(settings.username)) throw new Error("authLoginUserpass: required fields are unset: [username]");
+  return {
+    method: "PUT", path: `auth/${trim(String(settings.mount ?? "userpass"))}/login/${settings.username}`,
+    body: { username: settings.username, password: settings.password ?? "", password_file: "" },
+  };
+}
 
 /** The zero value of an input's type: what the provider sends for an input no longer set. */
 export function zeroOf(value: unknown): unknown {
