@@ -73,7 +73,7 @@ describe("access: lints", () => {
     assert.match(lint('path "secret/app/*" { capabilities = ["read"] }').join("\n"),
       /path "secret\/app\/\*" \(policy probe\) is written v1-style on KV v2 mount "secret" and grants nothing there; use secret\/data\/app\/\*/);
   });
-  it("flags a path under no declared mount", () => assert.match(lint('path "kb/probe/*" { capabilities = ["read"] }').join("\n"), /is under no declared mount \(declared: kv, secret, aws, pki, pki_int\); a typo\?/));
+  it("flags a path under no declared mount", () => assert.match(lint('path "kb/probe/*" { capabilities = ["read"] }').join("\n"), /is under no declared mount \(declared: kv, secret, aws, pki, pki_int, transit\); a typo\?/));
   for (const [title, rule, message] of [
     ["the legacy policy endpoint sys/policy/", 'path "sys/policy/*" { capabilities = ["update"] }', /reaches sys\/, the system backend .* consumers may name only sys\/leases\/renew/],
     ["a rule starting with +", 'path "+/policy/*" { capabilities = ["update"] }', /starts with a wildcard, so it reaches sys\/, auth\/ and identity\//],

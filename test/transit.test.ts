@@ -55,8 +55,7 @@ describe("transit: the component", () => {
   it("mounts transit and declares each key protected, never deletable, exportable or backed up in plaintext, rotating as declared", async () => {
     const config = devWithVault();
     withTransit(config);
-    // The access checks are left out here: the lints learn the engines' mounts on the core branch.
-    const run = await runProgram(encodeConfig(config), "dev", {}, { enforceAccess: false });
+    const run = await runProgram(encodeConfig(config));
     const mounts = ofType(run, VAULT_TYPES.mount).filter((mount) => mount.inputs.type === "transit");
     assert.deepEqual(mounts.map((mount) => [mount.name, mount.inputs.path, mount.protect]), [["vault-config-transit-mount", "transit", true]]);
     const keys = ofType(run, VAULT_TYPES.transitKey);
