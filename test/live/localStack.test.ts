@@ -13,20 +13,18 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
-import * as path from "path";
 import { Acl, parsePolicy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
 import { PLANNER_POLICY, provisionerPolicyText } from "../../access";
 import { ConfigKey, readProvisionerFile } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { engineEnv, engineLayout, GUARDRAILS_PACK, stateFile, TOKEN_KEY } from "../../local/engine";
 import { LOCAL_STACK, localDown, localEngineStack, LocalUp, localUp } from "../../local/localStack";
-import { localLayout, LocalLayout } from "../../local/localServers";
+import { LocalLayout } from "../../local/localServers";
 import { MadeCall } from "../../local/provider/standIn";
 import { generatedTenants } from "../../scripts/generatedTenants";
 import { toolPath } from "../../scripts/liveTools";
-import { freeLoopbackPort } from "./devVault";
-import { registerCleanup, runDirectory, waitFor } from "./processes";
+import { localStackRun } from "./localStackRun";
+import { waitFor } from "./processes";
 import { jsonRequest } from "../../local/jsonHttp";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 
@@ -103,27 +101,10 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
   before(async function () {
     this.timeout(300_000);
     pulumiBinary = await toolPath("pulumi");
-    root = fs.mkdtempSync(path.join(runDirectory(), "local-stack-"));
-    layout = localLayout(root);
+    const run = await localStackRun("local-stack");
+    ({ root, layout } = run);
     // Never the user's own .local/ or ports: this run's folder and free ports, with the stack's files moved along.
-    overrides = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
-      mounts: MOUNTS,
-      consumers: CONSUMERS,
-    };
-    // Should the runner die, the servers npm start leaves running are killed by their PID files.
-    registerCleanup("the local stack's servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          // Gone between the PID file check and the signal.
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
+    overrides = { ...run.overrides, mounts: MOUNTS, consumers: CONSUMERS };
     up = await start();
     observed.firstStart = `${up.seconds.toFixed(1)} s (servers started, ${up.steps.length} resources created through the engine)`;
   });

@@ -1,0 +1,41 @@
+/**
+ * What every live suite that runs `npm start`'s local stack (local/localStack.ts) needs: its own folder
+ * and free loopback ports instead of the user's .local/ and ports, and its servers killed by their PID
+ * files should the runner die.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigKey } from "../../config";
+import { runningFromPidFile } from "../../local/backgroundProcess";
+import { localLayout, LocalLayout } from "../../local/localServers";
+import { freeLoopbackPort } from "./devVault";
+import { registerCleanup, runDirectory } from "./processes";
+
+export interface LocalStackRun {
+  root: string;
+  layout: LocalLayout;
+  /** The overrides that move the stack's URLs and files to this run's ports and folder. */
+  overrides: Partial<Record<ConfigKey, unknown>>;
+}
+
+/** A folder under the run directory, free ports, and the cleanup of the servers npm start leaves running. */
+export async function localStackRun(name: string): Promise<LocalStackRun> {
+  const root = fs.mkdtempSync(path.join(runDirectory(), `${name}-`));
+  const layout = localLayout(root);
+  const overrides = {
+    vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
+    kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+  };
+  registerCleanup(`the servers of ${name}`, () => {
+    for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
+      const running = runningFromPidFile(pidFile);
+      try {
+        if (running) process.kill(-running.pid, "SIGKILL");
+      } catch (error) {
+        // Gone between the PID file check and the signal.
+        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      }
+    }
+  });
+  return { root, layout, overrides };
+}
