@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AuthConfig, authSchema } from "./authMethods";
+import { AuthConfig, authSchema, LoginConfig, loginSchema } from "./authMethods";
 import { ClusterConfig, clusterSchema, DisabledCluster, disabledClusterSchema, isDisabledCluster } from "./cluster";
 import { checkCrossKeyRules } from "./crossKeyRules";
 import { EnginesConfig, enginesSchema } from "./engines";
@@ -106,6 +106,27 @@ export function withOverride(value: unknown, override: unknown): unknown {
   if (override === undefined) return value;
   const isObject = (candidate: unknown) => typeof candidate === "object" && candidate !== null && !Array.isArray(candidate);
   return isObject(override) && isObject(value) ? { ...(value as object), ...(override as object) } : override;
+}
+
+/**
+ * The provisioner's login the configuration declares (`vault.login`, defaults filled in), or undefined
+ * (none, or one the full parse reports): read before that parse, which needs the login's password among the
+ * secrets (`npm start` makes it, `npm run bootstrap-login` checks the config without it).
+ */
+export function declaredLogin(raw: RawConfig, overrides: Partial<Record<ConfigKey, unknown>> = {}): LoginConfig | undefined {
+  const vault = decoded(raw, "vault", overrides.vault) as { login?: unknown } | undefined;
+  const login = loginSchema.safeParse(vault?.login);
+  return login.success ? login.data : undefined;
+}
+
+/**
+ * The overrides with a placeholder for the login's password, for tools that only check the declarations
+ * (the generated policies, the offline plan, the bootstrap commands): the placeholder goes nowhere. The
+ * real password is the stack's secret (or, for `npm start`, the local folder's).
+ */
+export function withPasswordPlaceholder(raw: RawConfig, overrides: Partial<Record<ConfigKey, unknown>> = {}): Partial<Record<ConfigKey, unknown>> {
+  const login = declaredLogin(raw, overrides);
+  return login === undefined ? overrides : { ...overrides, secrets: { ...(overrides.secrets as object | undefined), [login.passwordSecret]: "checked-only" } };
 }
 
 /**

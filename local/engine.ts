@@ -126,16 +126,17 @@ export function engineMode(plugins: Array<{ name: string; path?: string }>): "pl
 
 /**
  * The plain `pulumi up` of a stack in the project folder with the user's own plugins: the same state and
- * passphrase as the inline runs, the token in VAULT_TOKEN (which the config reads when the stack file names
- * none), the stand-in's call log off.
+ * passphrase as the inline runs, the token (if any) in VAULT_TOKEN (which the config reads when the stack file
+ * names none), the stand-in's call log off.
  */
-export function plainUpCommands(layout: EngineLayout, stack: string, pulumi: string, passphrase: string, token: string): { command: string; runs: string[][]; cwd: string; env: Record<string, string> } {
+export function plainUpCommands(layout: EngineLayout, stack: string, pulumi: string, passphrase: string, token?: string): { command: string; runs: string[][]; cwd: string; env: Record<string, string> } {
   const { VAULT_STANDIN_CALL_LOG: _off, ...env } = engineEnv(layout, passphrase);
   return {
     command: pulumi,
     runs: [["stack", "select", "--create", stack, "--non-interactive"], ["up", "--stack", stack, "--yes", "--non-interactive"]],
     cwd: PROJECT_ROOT,
-    env: { ...env, VAULT_TOKEN: token },
+    // No token when the provisioner logs in itself (vault.login).
+    env: { ...env, ...(token !== undefined ? { VAULT_TOKEN: token } : {}) },
   };
 }
 

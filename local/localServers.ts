@@ -18,7 +18,7 @@ export function localDirectory(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface LocalLayout {
   root: string;
-  vault: { config: string; data: string; tls: string; caFile: string; initFile: string; provisionerFile: string; pidFile: string; stdout: string; log: string };
+  vault: { config: string; data: string; tls: string; caFile: string; initFile: string; provisionerFile: string; provisionerPasswordFile: string; pidFile: string; stdout: string; log: string };
   /** The fake API server's folder; it writes the reviewer's JWT and its CA there, which the stack's kubernetes.reviewer names. */
   kubernetes: { directory: string; reviewer: { jwtFile: string; caCertFile: string }; pidFile: string; stdout: string; log: string };
 }
@@ -31,6 +31,8 @@ export function localLayout(root: string): LocalLayout {
     vault: {
       config: path.join(vault, "vault.hcl"), data: path.join(vault, "data"), tls: path.join(vault, "tls"),
       caFile: path.join(vault, "tls", "ca.crt"), initFile: path.join(vault, "init.json"), provisionerFile: path.join(vault, "provisioner.json"), pidFile: path.join(vault, "vault.pid"),
+      // The provisioner's userpass password (vault.login), mode 0600.
+      provisionerPasswordFile: path.join(vault, "provisioner-password"),
       // Vault prints its banner and, with the local stack's `audit.path: stdout`, the audit log on stdout; its log on stderr.
       stdout: path.join(vault, "stdout.log"), log: path.join(vault, "vault.log"),
     },

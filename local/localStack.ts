@@ -1,15 +1,18 @@
 /**
  * `npm start` and `npm stop` for the `local` stack (Pulumi.local.yaml): the servers it needs, the
- * provisioning token, and `pulumi up --stack local` through the real Pulumi engine (local/engine.ts) with
+ * provisioner's userpass login (vault.login) or, for a stack without one, a provisioning token, and `pulumi up --stack local` through the real Pulumi engine (local/engine.ts) with
  * the Vault provider stand-in (local/provider/). The state is the engine's, in the local folder.
  */
 import { spawnSync } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { ConfigKey, parseConfig, PlatformConfig, PROJECT, PROJECT_ROOT, PROVISIONER_POLICY, readProvisionerFile, stackConfig, withOverride } from "../config";
+import { ConfigKey, declaredLogin, parseConfig, PlatformConfig, PROJECT, PROJECT_ROOT, PROVISIONER_POLICY, readProvisionerFile, stackConfig, withOverride } from "../config";
 import { provisionerPolicyText, ruleText } from "../access";
+import { BootstrapStep, loginBootstrap } from "../access/loginBootstrap";
+import { Secret } from "../lib/secret";
 import { runPlatform } from "../offline/runtime";
 import { toolPath } from "../scripts/liveTools";
 import { revealed } from "../lib/wireSecret";
@@ -118,6 +121,25 @@ async function provisionerToken(servers: LocalServers, layout: LocalLayout, poli
   return { token: created.auth.client_token, minted: true };
 }
 
+/** The provisioner's userpass password of the local stack: random, made on the first start, kept in the local folder (mode 0600). */
+function localPassword(layout: LocalLayout): Secret {
+  const file = layout.vault.provisionerPasswordFile;
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(24).toString("base64url"), { mode: 0o600 });
+  }
+  return new Secret(fs.readFileSync(file, "utf8"));
+}
+
+/** An administrator's steps (access/loginBootstrap.ts) made with the local root token, the password added where a step takes it. */
+async function asAdministrator(servers: LocalServers, steps: BootstrapStep[], password: Secret): Promise<void> {
+  const { endpoint, rootToken } = servers.vault;
+  for (const step of steps) {
+    if (step.unlessPresent !== undefined && (await vaultRequest(endpoint, "GET", step.unlessPresent, { token: rootToken })).status === 200) continue;
+    await vaultCall(endpoint, step.method, step.path, { token: rootToken, body: step.takesPassword ? { ...step.body, password: password.reveal() } : step.body });
+  }
+}
+
 /** The provisioner policy file no longer matches the declarations: `npm run provisioner-policy -- --stack local --write` fixes it. */
 export function staleProvisionerFile(config: PlatformConfig): string | undefined {
   const committed = readProvisionerFile(LOCAL_STACK);
@@ -147,8 +169,11 @@ export function madeCalls(layout: EngineLayout): MadeCall[] {
 export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const started = Date.now();
   const layout = localLayout(options.root);
-  const overrides = options.overrides ?? {};
   const raw = stackConfig(LOCAL_STACK);
+  // The provisioner's own login (vault.login): its password, made once and kept in the local folder, goes to the engine as a named secret.
+  const login = declaredLogin(raw, options.overrides);
+  const password = login !== undefined ? localPassword(layout) : undefined;
+  const overrides = login !== undefined ? { ...options.overrides, secrets: { ...(options.overrides?.secrets as object | undefined), [login.passwordSecret]: password!.reveal() } } : options.overrides ?? {};
   // The whole stack is checked before anything starts, except the reviewer's files: the fake API server makes them.
   const withoutReviewerFiles = { ...overrides, kubernetes: { ...(overrides.kubernetes as object), reviewer: undefined } };
   const ports = checkedAgainstLayout(parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides: withoutReviewerFiles }), layout, false);
@@ -161,8 +186,17 @@ export async function localUp(options: LocalStackOptions): Promise<LocalUp> {
   const stack = await localEngineStack(options.root, options.passphrase, overrides);
   const removals = await removalRules(stack, config);
   const policy = `${provisionerPolicyText(config.vaultLayer, LOCAL_STACK)}${removals.length > 0 ? `# What this run deletes.\n${removals.join("\n")}\n` : ""}`;
-  const { token, minted } = await provisionerToken(servers, layout, policy);
-  if (minted || (await stack.getAllConfig())[TOKEN_KEY] === undefined) await stack.setConfig(TOKEN_KEY, { value: token, secret: true });
+  let token: string | undefined;
+  if (login !== undefined) {
+    const steps = loginBootstrap({ login, tokenTtlSeconds: config.vault.providerTokenTtlSeconds, policy, policyFile: `policies/provisioner/${LOCAL_STACK}.hcl` });
+    await asAdministrator(servers, steps, password!);
+    // The provider logs in: no token is kept in the stack.
+    if ((await stack.getAllConfig())[TOKEN_KEY] !== undefined) await stack.removeConfig(TOKEN_KEY);
+  } else {
+    const provisioner = await provisionerToken(servers, layout, policy);
+    token = provisioner.token;
+    if (provisioner.minted || (await stack.getAllConfig())[TOKEN_KEY] === undefined) await stack.setConfig(TOKEN_KEY, { value: token, secret: true });
+  }
 
   fs.rmSync(engine.callLog, { force: true });
   if (options.mode === "plain") {

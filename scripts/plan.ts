@@ -8,7 +8,7 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { provisionerPolicyText, verifyAccess } from "../access";
-import { ConfigError, parseConfig, PROJECT_ROOT, stackFileConfig, withVaultLayerOn } from "../config";
+import { ConfigError, parseConfig, PROJECT_ROOT, stackFileConfig, withPasswordPlaceholder, withVaultLayerOn } from "../config";
 import { PlanFormat, renderPlan } from "./planReport";
 import { runPlatform } from "../offline/runtime";
 
@@ -38,7 +38,9 @@ export async function runPlan(argv: string[], env: NodeJS.ProcessEnv = process.e
     format = values.format as PlanFormat;
     stack = values.stack!;
     const notes = ["Computed values (ARNs, IDs, DNS names, certificates, tokens) are placeholders from the mock runtime, not AWS or Vault."];
-    let config = parseConfig(stackFileConfig(path.join(values.dir!, `Pulumi.${stack}.yaml`)), { env: { VAULT_TOKEN: env.VAULT_TOKEN } });
+    const raw = stackFileConfig(path.join(values.dir!, `Pulumi.${stack}.yaml`));
+    // The provisioner's login password is no part of the plan: a placeholder stands in for it.
+    let config = parseConfig(raw, { env: { VAULT_TOKEN: env.VAULT_TOKEN }, overrides: withPasswordPlaceholder(raw) });
     if (!config.vault.configure) {
       config = withVaultLayerOn(config, PLACEHOLDER_TOKEN);
       notes.push("vault.configure is false in this stack; the plan shows the Vault layer as it will be once it is turned on.");

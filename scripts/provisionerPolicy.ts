@@ -8,13 +8,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PLANNER_POLICY, plannerPolicyText, provisionerPolicyText } from "../access";
-import { ConfigError, parseConfig, POLICY_DIR, PROVISIONER_POLICY, stackConfig, VaultLayerModel } from "../config";
+import { ConfigError, parseConfig, POLICY_DIR, PROVISIONER_POLICY, stackConfig, VaultLayerModel, withPasswordPlaceholder } from "../config";
 
 const USAGE = "npm run provisioner-policy -- --stack <name> [--write]";
 
-/** The stack's Vault layer. The reviewer's files (local stack) are not read: what pulumi up needs does not depend on them. */
+/** The stack's Vault layer. The reviewer's files (local stack) are not read and the login's password is not needed: what pulumi up needs depends on neither. */
 function stackLayer(stack: string): VaultLayerModel {
-  return parseConfig(stackConfig(stack), { env: { VAULT_TOKEN: "not-used" }, overrides: { kubernetes: { reviewer: undefined } } }).vaultLayer;
+  const raw = stackConfig(stack);
+  return parseConfig(raw, { env: { VAULT_TOKEN: "not-used" }, overrides: withPasswordPlaceholder(raw, { kubernetes: { reviewer: undefined } }) }).vaultLayer;
 }
 
 /** The generated policies of a stack, by policy name in Vault: the provisioner's and the planner's. */

@@ -5,7 +5,7 @@ import * as util from "util";
 import { strict as assert } from "assert";
 import * as hcl from "js-hcl-parser";
 import { KUBERNETES_TYPES, VAULT_TYPES } from "../components/resourceTypes";
-import { ConfigError, parseConfig, PlatformConfig, PROJECT_ROOT, stackConfig } from "../config";
+import { ConfigError, parseConfig, PlatformConfig, PROJECT_ROOT, stackConfig, withPasswordPlaceholder } from "../config";
 import { Secret } from "../lib/secret";
 import { checkedAgainstLayout } from "../local/localStack";
 import { localDirectory, localLayout, localVaultConfig } from "../local/localServers";
@@ -201,7 +201,9 @@ describe("local stack: the committed Pulumi.local.yaml", () => {
   before(() => {
     folder = temporaryFolder();
     // Whether or not `npm start` has made .local/, the stack parses with the reviewer's files given elsewhere.
-    parsed = parseConfig(stackConfig("local"), { env: { VAULT_TOKEN: "hvs.checked-only" }, overrides: { kubernetes: { reviewer: reviewerFiles(folder) } } });
+    // No token and no password: the provisioner logs in with the password npm start makes (a placeholder here).
+    const raw = stackConfig("local");
+    parsed = parseConfig(raw, { env: {}, overrides: withPasswordPlaceholder(raw, { kubernetes: { reviewer: reviewerFiles(folder) } }) });
   });
   after(() => cleanUp(folder));
 
@@ -216,6 +218,11 @@ describe("local stack: the committed Pulumi.local.yaml", () => {
     assert.equal(parsed.kubernetes.host, committed["vault-platform:kubernetes"].host);
     assert.equal(parsed.audit.path, "stdout");
     assert.equal(parsed.vaultLayer.externalReviewer?.jwt.reveal(), FAKE_JWT);
+  });
+
+  it("logs the provider in as the provisioner's userpass user instead of taking a token", () => {
+    assert.deepEqual(parsed.vault.login, { method: "userpass", path: "userpass", username: "pulumi-provisioner", passwordSecret: "provisionerPassword" });
+    assert.equal(parsed.vaultToken, undefined);
   });
 
   it("names loopback ports that checkedAgainstLayout returns", () => {

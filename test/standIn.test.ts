@@ -9,7 +9,7 @@ import { engineLayout, engineMode, outputAt, plainUpCommands, stepCollector, TOK
 import { stackDocumentConfig, staleProvisionerFile } from "../local/localStack";
 import { MadeCall, urnParts, VaultStandIn } from "../local/provider/standIn";
 import { isSecretInput, markSecret, UNKNOWN_VALUE, unwrapSecret } from "../lib/wireSecret";
-import { parseConfig, PROJECT_ROOT, stackConfig } from "../config";
+import { parseConfig, PROJECT_ROOT, stackConfig, withPasswordPlaceholder } from "../config";
 import { runProgram } from "../offline/runtime";
 import { devWithVault, encodeConfig } from "./fixtures";
 
@@ -93,7 +93,7 @@ describe("the Vault provider stand-in: Check and Diff", () => {
   });
 
   it("accepts every input the program registers for the dev and local stacks, and names the stand-in and the type for one it does not send", async () => {
-    const stacks = [["dev", encodeConfig(devWithVault()), {}], ["local", stackConfig("local"), { overrides: { kubernetes: { reviewer: undefined } } }]] as const;
+    const stacks = [["dev", encodeConfig(devWithVault()), {}], ["local", stackConfig("local"), { overrides: withPasswordPlaceholder(stackConfig("local"), { kubernetes: { reviewer: undefined } }) }]] as const;
     for (const [stack, raw, parse] of stacks) {
       const run = await runProgram(raw, stack, { env: { VAULT_TOKEN: "x" }, ...parse });
       const vaultResources = run.registrations.filter((registration) => registration.type.startsWith("vault:"));
@@ -325,7 +325,7 @@ describe("the local stack's engine files", () => {
   });
 
   it("says when policies/provisioner/local.hcl no longer matches the local stack, and how to refresh it", () => {
-    const parse = (overrides: Record<string, unknown>) => parseConfig(stackConfig("local"), { env: { VAULT_TOKEN: "x" }, overrides: { kubernetes: { reviewer: undefined }, ...overrides } });
+    const parse = (overrides: Record<string, unknown>) => parseConfig(stackConfig("local"), { env: {}, overrides: withPasswordPlaceholder(stackConfig("local"), { kubernetes: { reviewer: undefined }, ...overrides }) });
     const committed = parse({});
     assert.equal(staleProvisionerFile(committed), undefined);
     const added = parse({ consumers: [...committed.consumers.map(({ shares: _shares, ...consumer }) => consumer), { name: "ledger", policy: "kes", approle: { tokenPeriod: "5m" } }] });

@@ -10,6 +10,24 @@ path "sys/policies/acl/provisioner" {
 path "sys/policies/acl/default" {
   capabilities = ["deny"]
 }
+path "auth/userpass/users/pulumi-provisioner" {
+  capabilities = ["deny"]
+}
+path "auth/userpass/users/pulumi-provisioner/password" {
+  capabilities = ["deny"]
+}
+path "auth/userpass/users/pulumi-provisioner/policies" {
+  capabilities = ["deny"]
+}
+path "sys/auth/userpass" {
+  capabilities = ["deny"]
+}
+path "sys/auth/userpass/tune" {
+  capabilities = ["deny"]
+}
+path "sys/mounts/auth/userpass/tune" {
+  capabilities = ["deny"]
+}
 path "auth/token/create" {
   capabilities = ["update"]
 }
