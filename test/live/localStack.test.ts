@@ -136,7 +136,10 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
 
     it("made each resource's create calls and read-back through the stand-in, as terraform-provider-vault does", () => {
       assert.deepEqual(callsByResource(up.calls), {
-        "provider (vault)": ["configure GET auth/token/lookup-self 200", "configure POST auth/token/create 200", "configure GET sys/seal-status 200"],
+        // vault.login: the provider logs in as the provisioner's userpass user, then makes its child token from that login.
+        "provider (vault)": [
+          "configure PUT auth/userpass/login/pulumi-provisioner 200", "configure GET auth/token/lookup-self 200", "configure POST auth/token/create 200", "configure GET sys/seal-status 200",
+        ],
         "vault-config-policies-apisix (Policy)": ["create PUT sys/policies/acl/apisix 204", "read GET sys/policies/acl/apisix 200"],
         "vault-config-policies-kes-kes (Policy)": ["create PUT sys/policies/acl/kes-kes 204", "read GET sys/policies/acl/kes-kes 200"],
         "vault-config-policies-my-app (Policy)": ["create PUT sys/policies/acl/my-app 204", "read GET sys/policies/acl/my-app 200"],
@@ -168,8 +171,8 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       const answer = await vaultCall(endpoint(), "POST", "sys/capabilities", { ...asRoot(), body: { token: provisionerToken, paths } });
       const refused = up.calls.filter((call) => !neededCapabilities(call).some((capability) => (answer.data[call.path] ?? []).includes(capability)))
         .map((call) => `${call.method} ${call.path}`);
-      // lookup-self is in Vault's default policy; seal-status needs no token.
-      assert.deepEqual(refused, ["GET sys/seal-status"]);
+      // The login and seal-status need no token; lookup-self is in Vault's default policy.
+      assert.deepEqual(refused, ["PUT auth/userpass/login/pulumi-provisioner", "GET sys/seal-status"]);
       // Which rules decided those calls (the offline evaluator, which agrees with Vault: test/live/acl.test.ts).
       const provisioner = parsePolicy(provisionerPolicyText(up.config.vaultLayer, LOCAL_STACK), "provisioner");
       const acl = new Acl([provisioner, parsePolicy(DEFAULT_POLICY, "default")]);
@@ -178,6 +181,12 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       assert.deepEqual(unused, [
         "sys/policies/acl/provisioner",
         "sys/policies/acl/default",
+        "auth/userpass/users/pulumi-provisioner",
+        "auth/userpass/users/pulumi-provisioner/password",
+        "auth/userpass/users/pulumi-provisioner/policies",
+        "sys/auth/userpass",
+        "sys/auth/userpass/tune",
+        "sys/mounts/auth/userpass/tune",
         "sys/mounts/kv/tune",
         "sys/mounts/secret/tune",
         "auth/approle/role/kes/secret-id-accessor/destroy",
@@ -185,8 +194,19 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       ]);
     });
 
-    it("cannot make itself an administrator: Vault answers 403 to its own policy, default, anything undeclared, and a declared role or policy given another value", async () => {
-      const token = { token: (await vaultCall(endpoint(), "POST", "auth/token/create-orphan", { ...asRoot(), body: { policies: ["provisioner"], ttl: "10m" } })).auth.client_token };
+    it("logged in as the provisioner's user, holds exactly the generated policy, with the configured short TTL", async () => {
+      const login = await vaultCall(endpoint(), "POST", "auth/userpass/login/pulumi-provisioner", { body: { password: fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8") } });
+      assert.deepEqual([...login.auth.policies].sort(), ["default", "provisioner"]);
+      assert.equal(login.auth.lease_duration, up.config.vault.providerTokenTtlSeconds);
+      assert.equal(fs.statSync(layout.vault.provisionerPasswordFile).mode & 0o777, 0o600);
+      const user = (await vaultCall(endpoint(), "GET", "auth/userpass/users/pulumi-provisioner", asRoot())).data;
+      assert.deepEqual([user.token_policies, user.token_ttl, user.token_max_ttl], [["provisioner"], 1200, 1200]);
+      assert.equal((await vaultRequest(endpoint(), "POST", "auth/userpass/login/pulumi-provisioner", { body: { password: "not-the-password" } })).status, 400);
+    });
+
+    it("cannot make itself an administrator: Vault answers 403, to its logged-in token, on its own policy, default, its own login, anything undeclared, and a declared role or policy given another value", async () => {
+      const password = fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8");
+      const token = { token: (await vaultCall(endpoint(), "POST", "auth/userpass/login/pulumi-provisioner", { body: { password } })).auth.client_token };
       const wide = 'path "*" {\n  capabilities = ["create", "read", "update", "delete", "list", "sudo"]\n}\n';
       const attempts: Array<[string, string, Record<string, unknown> | undefined]> = [
         ["PUT", "sys/policies/acl/provisioner", { policy: wide }],
@@ -205,6 +225,15 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
         ["DELETE", "sys/mounts/kv", undefined],
         ["DELETE", "sys/audit/file", undefined],
         ["DELETE", "sys/auth/approle", undefined],
+        ["POST", "auth/userpass/users/pulumi-provisioner", { password, token_policies: ["provisioner", "root"] }],
+        ["POST", "auth/userpass/users/pulumi-provisioner/password", { password: "chosen-by-the-provisioner" }],
+        ["POST", "auth/userpass/users/pulumi-provisioner/policies", { token_policies: ["provisioner", "admin"] }],
+        ["DELETE", "auth/userpass/users/pulumi-provisioner", undefined],
+        ["POST", "auth/userpass/users/someone-else", { password: "x", token_policies: ["provisioner"] }],
+        ["DELETE", "sys/auth/userpass", undefined],
+        ["POST", "sys/auth/userpass", { type: "userpass" }],
+        ["POST", "sys/auth/userpass/tune", { default_lease_ttl: "768h" }],
+        ["POST", "sys/mounts/auth/userpass/tune", { max_lease_ttl: "768h" }],
       ];
       const answers = await Promise.all(attempts.map(async ([method, apiPath, body]) => `${method} ${apiPath} ${JSON.stringify(body ?? {})} -> ${(await vaultRequest(endpoint(), method, apiPath, { ...token, body })).status}`));
       assert.deepEqual(answers.filter((answer) => !answer.endsWith("-> 403")), []);
@@ -407,12 +436,12 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       const text = fs.readFileSync(layout.vault.stdout, "utf8");
       const requested = (requestPath: string) => auditEntries(layout).some((entry) => entry.type === "request" && entry.request?.path === requestPath);
       for (const requestPath of ["auth/approle/login", "kv/kes/key-1", "kv/apisix/consumer/jack/jwt-auth", "auth/kubernetes/login"]) assert.ok(requested(requestPath), `no audited ${requestPath}`);
-      for (const secret of secrets()) assert.ok(!text.includes(secret), "a secret is in the audit log in clear");
+      for (const secret of [...secrets(), fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8")]) assert.ok(!text.includes(secret), "a secret is in the audit log in clear");
     });
 
     it("the engine's state file holds every secret encrypted by the passphrase provider, none in clear", () => {
       const text = fs.readFileSync(stateFile(engineLayout(root), LOCAL_STACK), "utf8");
-      for (const secret of [...secrets(), up.servers.vault.rootToken, JSON.parse(fs.readFileSync(layout.vault.provisionerFile, "utf8")).token]) {
+      for (const secret of [...secrets(), up.servers.vault.rootToken, fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8")]) {
         assert.ok(!text.includes(secret), "a secret is in the state file in clear");
       }
       assert.ok((text.match(/"ciphertext"/g) ?? []).length >= 4, "the secrets are not there as ciphertext");
@@ -443,6 +472,10 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       assert.deepEqual(changes(again), []);
       assert.deepEqual([again.servers.vault.started, again.servers.kubernetes.started], [false, false]);
       assert.deepEqual([...new Set(again.calls.map((call) => call.phase))], ["configure"]);
+      // The provider's login, audited now that the stack's audit device exists: as the provisioner's user, never root.
+      const logins = auditEntries(layout).filter((entry) => entry.type === "response" && entry.request?.path === "auth/userpass/login/pulumi-provisioner");
+      assert.ok(logins.length >= 1, "no audited login of the provisioner");
+      assert.deepEqual([...logins[logins.length - 1].auth.policies].sort(), ["default", "provisioner"]);
       assert.equal(again.outputs.tokens.value.apisix, output("tokens").apisix, "the APISIX token kept");
       observed.secondStart = `${again.seconds.toFixed(1)} s (nothing to change)`;
     });
@@ -627,10 +660,12 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       const apisixToken = output("tokens").apisix as string;
       assert.equal((await vaultRequest(endpoint(), "GET", "auth/token/lookup-self", { token: apisixToken })).status, 200);
       // An administrator destroys it: the provisioner's policy grants no delete on what was protected. Destroy runs
-      // no program, so the provider keeps the token of the state: an up with the administrator's token changes it.
-      await up.stack.setConfig(TOKEN_KEY, { value: up.servers.vault.rootToken, secret: true });
-      const switched = await up.stack.up({ color: "never" });
-      assert.deepEqual(switched.summary.resourceChanges, { same: 25, update: 1 }, "only the provider's token changes");
+      // no program, so the provider keeps the settings of the state: an up with the administrator's token instead
+      // of the provisioner's login changes them.
+      const administrator = await localEngineStack(root, PASSPHRASE, { ...overrides, vault: { ...(overrides.vault as object), login: undefined } });
+      await administrator.setConfig(TOKEN_KEY, { value: up.servers.vault.rootToken, secret: true });
+      const switched = await administrator.up({ color: "never" });
+      assert.deepEqual(switched.summary.resourceChanges, { same: 25, update: 1 }, "only the provider's login changes");
       // After that up: the program marks them protected again on every run.
       const unprotect = cli(["state", "unprotect", "--all", "--yes"]);
       assert.equal(unprotect.status, 0, unprotect.stderr);
