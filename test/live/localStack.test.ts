@@ -1,8 +1,8 @@
 /**
  * The local stack as `npm start` brings it up (local/localStack.ts), through the real Pulumi engine: the
  * CLI built from its Go module runs the program inline, with the Vault provider stand-in plugin
- * (local/provider/) calling a real Vault server with a token that holds only the generated provisioner
- * policy. Then the consumers' own flows against that server, every `expect` statement through
+ * (local/provider/) calling a real Vault server, logged in as the provisioner's userpass user
+ * (Pulumi.local.yaml's vault.login), whose tokens hold only the generated provisioner policy. Then the consumers' own flows against that server, every `expect` statement through
  * `sys/capabilities`, the audit log; and the stack's life through the engine: preview and refresh find
  * no changes, refresh finds drift and up repairs it, consumers added, changed and removed, a token
  * replaced, the guardrails pack run by the CLI, protected resources refused, a tenant stack destroyed.
@@ -16,7 +16,7 @@ import * as net from "net";
 import { Acl, parsePolicy } from "../../acl";
 import { DEFAULT_POLICY } from "../../acl/defaultPolicy";
 import { PLANNER_POLICY, provisionerPolicyText } from "../../access";
-import { ConfigKey, readProvisionerFile } from "../../config";
+import { ConfigKey, PROJECT, readProvisionerFile } from "../../config";
 import { engineEnv, engineLayout, GUARDRAILS_PACK, stateFile, TOKEN_KEY } from "../../local/engine";
 import { LOCAL_STACK, localDown, localEngineStack, LocalUp, localUp } from "../../local/localStack";
 import { LocalLayout } from "../../local/localServers";
@@ -115,7 +115,7 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
     console.log(`local stack: ${Object.entries(observed).map(([key, value]) => `${key}: ${value}`).join("; ") || "nothing measured"}`);
   });
 
-  describe("pulumi up with the provisioner's token", () => {
+  describe("pulumi up as the provisioner, logged in with its userpass user", () => {
     it("created every resource the program registers, the vault: ones of every kind", () => {
       assert.deepEqual(changes(up).filter((step) => !step.startsWith("create ")), []);
       assert.deepEqual([...new Set(up.steps.filter((step) => step.type.startsWith("vault:")).map((step) => step.type))].sort(), [
@@ -662,9 +662,9 @@ describe("live: the local stack (npm start) through the Pulumi engine, and the c
       // An administrator destroys it: the provisioner's policy grants no delete on what was protected. Destroy runs
       // no program, so the provider keeps the settings of the state: an up with the administrator's token instead
       // of the provisioner's login changes them.
-      const administrator = await localEngineStack(root, PASSPHRASE, { ...overrides, vault: { ...(overrides.vault as object), login: undefined } });
-      await administrator.setConfig(TOKEN_KEY, { value: up.servers.vault.rootToken, secret: true });
-      const switched = await administrator.up({ color: "never" });
+      await up.stack.removeConfig(`${PROJECT}:vault.login`, true);
+      await up.stack.setConfig(TOKEN_KEY, { value: up.servers.vault.rootToken, secret: true });
+      const switched = await up.stack.up({ color: "never" });
       assert.deepEqual(switched.summary.resourceChanges, { same: 25, update: 1 }, "only the provider's login changes");
       // After that up: the program marks them protected again on every run.
       const unprotect = cli(["state", "unprotect", "--all", "--yes"]);
