@@ -7,7 +7,9 @@
 import { parseArgs } from "util";
 import { provisionerPolicyText } from "../access";
 import { BootstrapStep, loginBootstrap } from "../access/loginBootstrap";
-import { ConfigError, parseConfig, PlatformConfig, PROJECT, readProvisionerFile, stackConfig, withPasswordPlaceholder } from "../config";
+import { ConfigError, PlatformConfig, PROJECT, readProvisionerFile } from "../config";
+import { stackDeclarations } from "./provisionerPolicy";
+import { runScript } from "./cli";
 
 const USAGE = "npm run bootstrap-login -- --stack <name>";
 /** The environment variable the printed commands read the password from. */
@@ -39,17 +41,7 @@ function main(argv: string[]): void {
   const { values } = parseArgs({ args: argv, options: { stack: { type: "string" } }, strict: true });
   if (!values.stack) throw new ConfigError(`bootstrap-login: --stack is required; usage: ${USAGE}`);
   // The password need not be in the stack yet (the printed commands put it there).
-  const raw = stackConfig(values.stack);
-  const config = parseConfig(raw, { env: { VAULT_TOKEN: "checked-only" }, overrides: withPasswordPlaceholder(raw, { kubernetes: { reviewer: undefined } }) });
-  process.stdout.write(bootstrapCommands(config, values.stack));
+  process.stdout.write(bootstrapCommands(stackDeclarations(values.stack), values.stack));
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    const known = error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    console.error(known ? (error as Error).message : error);
-    process.exit(2);
-  }
-}
+if (require.main === module) runScript(main);

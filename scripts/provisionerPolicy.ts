@@ -8,19 +8,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PLANNER_POLICY, plannerPolicyText, provisionerPolicyText } from "../access";
-import { ConfigError, parseConfig, POLICY_DIR, PROVISIONER_POLICY, stackConfig, VaultLayerModel, withPasswordPlaceholder } from "../config";
+import { ConfigError, parseConfig, PlatformConfig, POLICY_DIR, PROVISIONER_POLICY, stackConfig, withPasswordPlaceholder } from "../config";
+import { runScript } from "./cli";
 
 const USAGE = "npm run provisioner-policy -- --stack <name> [--write]";
 
-/** The stack's Vault layer. The reviewer's files (local stack) are not read and the login's password is not needed: what pulumi up needs depends on neither. */
-function stackLayer(stack: string): VaultLayerModel {
+/** A stack's declarations. The reviewer's files (local stack) are not read and the login's password is not needed: what pulumi up needs depends on neither. */
+export function stackDeclarations(stack: string): PlatformConfig {
   const raw = stackConfig(stack);
-  return parseConfig(raw, { env: { VAULT_TOKEN: "not-used" }, overrides: withPasswordPlaceholder(raw, { kubernetes: { reviewer: undefined } }) }).vaultLayer;
+  return parseConfig(raw, { env: { VAULT_TOKEN: "not-used" }, overrides: withPasswordPlaceholder(raw, { kubernetes: { reviewer: undefined } }) });
 }
 
 /** The generated policies of a stack, by policy name in Vault: the provisioner's and the planner's. */
 export function stackPolicies(stack: string): Record<string, string> {
-  const layer = stackLayer(stack);
+  const layer = stackDeclarations(stack).vaultLayer;
   return { [PROVISIONER_POLICY]: provisionerPolicyText(layer, stack), [PLANNER_POLICY]: plannerPolicyText(layer, stack) };
 }
 
@@ -40,12 +41,4 @@ function main(argv: string[]): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    const known = error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    console.error(known ? (error as Error).message : error);
-    process.exit(2);
-  }
-}
+if (require.main === module) runScript(main);

@@ -8,16 +8,13 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import { ConfigKey } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { engineLayout, stateFile } from "../../local/engine";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
 import { localLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
-import { freeLoopbackPort } from "./devVault";
 import { AwsCredentials, FakeIam, signedQuery } from "./fakeIam";
-import { registerCleanup, runDirectory } from "./processes";
+import { localStackRun } from "./localStackRun";
 
 const PASSPHRASE = "live-aws-passphrase";
 const ACCOUNT = "123456789012";
@@ -44,11 +41,10 @@ describe("live: the AWS secrets engine (fake IAM and STS) through the Pulumi eng
     this.timeout(300_000);
     iam = new FakeIam({ account: ACCOUNT, root: ROOT, roleArns: [DEPLOY_ROLE] });
     iamEndpoint = await iam.start();
-    root = fs.mkdtempSync(path.join(runDirectory(), "aws-stack-"));
-    const layout = localLayout(root);
+    const run = await localStackRun("aws-stack");
+    root = run.root;
     overrides = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+      ...run.overrides,
       mounts: [{ path: "kv", version: 1 }],
       consumers: [
         { name: "builds", policy: "tenant", token: { ttl: "1h" }, grants: { aws: ["reader", "deployer"] } },
@@ -65,16 +61,6 @@ describe("live: the AWS secrets engine (fake IAM and STS) through the Pulumi eng
       },
       secrets: { awsRoot: ROOT.secretAccessKey },
     };
-    registerCleanup("the AWS stack's servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
     up = await localUp({ root, passphrase: PASSPHRASE, overrides });
     observed.firstUp = `${up.seconds.toFixed(1)} s (${up.steps.length} resources, ${awsSteps(up).length} of the engine)`;
   });

@@ -9,16 +9,13 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import { ConfigKey } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { engineLayout, stateFile } from "../../local/engine";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
 import { localLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
-import { freeLoopbackPort } from "./devVault";
 import { PostgresLogin, PostgresServer, randomPassword, startPostgres } from "./postgres";
-import { registerCleanup, runDirectory } from "./processes";
+import { localStackRun } from "./localStackRun";
 
 const PASSPHRASE = "live-database-passphrase";
 const DATABASE = "app";
@@ -65,11 +62,10 @@ describe("live: the database secrets engine (PostgreSQL 15) through the Pulumi e
       assert.ok(postgres.query(inApp(postgres.superuser), sql).ok, sql);
     }
 
-    root = fs.mkdtempSync(path.join(runDirectory(), "database-stack-"));
-    const layout = localLayout(root);
+    const run = await localStackRun("database-stack");
+    root = run.root;
     overrides = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+      ...run.overrides,
       mounts: [{ path: "kv", version: 1 }],
       consumers: [
         { name: "orders", policy: "tenant", token: { ttl: "1h" }, grants: { database: [ROLE] } },
@@ -86,16 +82,6 @@ describe("live: the database secrets engine (PostgreSQL 15) through the Pulumi e
         },
       },
     };
-    registerCleanup("the database stack's servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
     up = await start({ appDbRoot: configuredPassword });
     observed.firstUp = `${up.seconds.toFixed(1)} s (${up.steps.length} resources, ${databaseSteps(up).length} of the engine)`;
   });

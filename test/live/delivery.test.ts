@@ -12,18 +12,15 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { verifyAccess } from "../../access";
 import { consumerDelivery, CSI_PROVIDER_CA_FILE, Manifest } from "../../components/vault/delivery";
 import { ConfigKey, parseConfig, stackConfig } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { jsonRequest } from "../../local/jsonHttp";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
-import { localLayout, LocalLayout } from "../../local/localServers";
+import { LocalLayout } from "../../local/localServers";
 import { vaultCall, VaultEndpoint, vaultRequest, VaultResponse } from "../../local/vaultHttp";
-import { freeLoopbackPort } from "./devVault";
-import { registerCleanup, runDirectory } from "./processes";
+import { localStackRun } from "./localStackRun";
 
 const PASSPHRASE = "live-delivery-passphrase";
 const MOUNTS = [
@@ -136,25 +133,14 @@ describe("live: Kubernetes delivery (CSI provider, Secrets Operator) replayed ag
 
   before(async function () {
     this.timeout(300_000);
-    root = fs.mkdtempSync(path.join(runDirectory(), "delivery-"));
-    layout = localLayout(root);
+    const run = await localStackRun("delivery");
+    root = run.root;
+    layout = run.layout;
     overrides = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+      ...run.overrides,
       mounts: MOUNTS,
       consumers: CONSUMERS,
     };
-    registerCleanup("the delivery suite's local stack servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          // Gone between the PID file check and the signal.
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
     up = await localUp({ root, passphrase: PASSPHRASE, overrides });
     observed.up = `${up.seconds.toFixed(1)} s (${up.steps.length} resources through the engine)`;
     vaultCa = fs.readFileSync(layout.vault.caFile, "utf8");

@@ -11,14 +11,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { VAULT_TYPES } from "../../components/resourceTypes";
 import { ConfigKey } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { engineLayout, stateFile } from "../../local/engine";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
-import { localLayout, LocalLayout } from "../../local/localServers";
+import { LocalLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
-import { freeLoopbackPort } from "./devVault";
 import { BIND_DN, Directory, GROUPS_DN, OPERATORS_GROUP, PEOPLE_DN, startDirectory } from "./ldapServer";
-import { registerCleanup, runDirectory } from "./processes";
+import { localStackRun } from "./localStackRun";
 
 const PASSPHRASE = "live-ldap-passphrase";
 /** Generated per run: none of them may show up in clear anywhere the engine writes. */
@@ -39,23 +37,13 @@ describe("live: people log in through LDAP (a real slapd) to Vault configured by
   before(async function () {
     this.timeout(300_000);
     const started = Date.now();
-    root = fs.mkdtempSync(path.join(runDirectory(), "ldap-stack-"));
-    layout = localLayout(root);
+    const run = await localStackRun("ldap-stack");
+    root = run.root;
+    layout = run.layout;
     directory = await startDirectory(path.join(root, "slapd"), [ALICE, BOB], BIND_PASSWORD);
     observed.directory = `${((Date.now() - started) / 1000).toFixed(1)} s to a directory answering LDAPS`;
-    registerCleanup("the LDAP suite's local stack servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
     const overrides: Partial<Record<ConfigKey, unknown>> = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+      ...run.overrides,
       auth: {
         ldap: {
           url: directory.url, caCertFile: directory.caFile, bindDn: BIND_DN, userDn: PEOPLE_DN, groupDn: GROUPS_DN,

@@ -16,13 +16,13 @@ import * as path from "path";
 import { provisionerRules } from "../../access/provisioner";
 import { DEFAULT_AUDIENCE } from "../../components/vault/kubernetes";
 import { ConfigKey } from "../../config";
-import { runningFromPidFile } from "../../local/backgroundProcess";
 import { jsonRequest } from "../../local/jsonHttp";
 import { localDown, LocalUp, localUp } from "../../local/localStack";
-import { localLayout, LocalLayout } from "../../local/localServers";
+import { LocalLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { freeLoopbackPort } from "./devVault";
-import { logTail, ManagedProcess, registerCleanup, runDirectory, startProcess, stopProcess, waitFor } from "./processes";
+import { localStackRun } from "./localStackRun";
+import { logTail, ManagedProcess, runDirectory, startProcess, stopProcess, waitFor } from "./processes";
 
 const PASSPHRASE = "live-test-passphrase";
 const DOMAIN = "svc.cluster.local";
@@ -74,26 +74,16 @@ describe("live: PKI for mTLS through the Pulumi engine, used with the consumers'
 
   before(async function () {
     this.timeout(300_000);
-    root = fs.mkdtempSync(path.join(runDirectory(), "pki-"));
+    const run = await localStackRun("pki");
+    root = run.root;
+    layout = run.layout;
     files = fs.mkdtempSync(path.join(runDirectory(), "pki-files-"));
-    layout = localLayout(root);
     const overrides: Partial<Record<ConfigKey, unknown>> = {
-      vault: { address: `https://127.0.0.1:${await freeLoopbackPort()}`, caCertFile: layout.vault.caFile },
-      kubernetes: { host: `https://127.0.0.1:${await freeLoopbackPort()}`, reviewer: layout.kubernetes.reviewer },
+      ...run.overrides,
       mounts: MOUNTS,
       consumers: CONSUMERS,
       engines: { pki: PKI },
     };
-    registerCleanup("the PKI suite's local servers", () => {
-      for (const pidFile of [layout.vault.pidFile, layout.kubernetes.pidFile]) {
-        const running = runningFromPidFile(pidFile);
-        try {
-          if (running) process.kill(-running.pid, "SIGKILL");
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-      }
-    });
     up = await localUp({ root, passphrase: PASSPHRASE, overrides });
     observed.up = `${up.seconds.toFixed(1)} s, ${up.steps.filter((step) => step.type.startsWith("vault:pkiSecret/")).length} PKI resources`;
   });
