@@ -39,8 +39,7 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   add("auth/token/create", ["update"]);
   for (const { name, text } of [...layer.policies, ...layer.operatorPolicies]) add(`sys/policies/acl/${name}`, ["create", "read", "update", "delete"], { allowedParameters: { policy: [text] } });
   for (const mount of layer.mounts) {
-    add(`sys/mounts/${mount.path}`, ["create", "read", "update"]);
-    add(`sys/mounts/${mount.path}/tune`, ["read", "update"], { deniedParameters: LEAKY_TUNE_PARAMETERS });
+    rules.push(...secretsMountRules(mount.path));
     // The KV v2 settings go with the mount: the provider's delete makes no call.
     if (mount.version === 2 && mount.maxVersions !== undefined) add(`${mount.path}/config`, ["create", "read", "update"]);
   }
@@ -84,6 +83,17 @@ export function provisionerRules(layer: VaultLayerModel): ProvisionerRule[] {
   }
   rules.push(...databaseRules(layer));
   return rules;
+}
+
+/**
+ * A secrets engine's mount: enabled, read back and tuned (never with the tune parameters that leak
+ * secrets). No delete: mounts are protected, and unmounting destroys their data or revokes their leases.
+ */
+export function secretsMountRules(path: string, mountParameters: Pick<ProvisionerRule, "allowedParameters"> = {}): ProvisionerRule[] {
+  return [
+    { path: `sys/mounts/${path}`, capabilities: ["create", "read", "update"], ...mountParameters },
+    { path: `sys/mounts/${path}/tune`, capabilities: ["read", "update"], deniedParameters: LEAKY_TUNE_PARAMETERS },
+  ];
 }
 
 /** An auth method's mount: enabling it needs sudo; the provider reads it back through sys/mounts/auth/<path>, which needs none. No delete: it is protected. */

@@ -7,7 +7,7 @@
  * could point Vault's IAM calls at a server of its choosing). Parameters a rule does not list are refused
  * (no "*"), so an inline policy_document, iam_groups or a permissions boundary cannot be slipped in.
  */
-import { LEAKY_TUNE_PARAMETERS, ProvisionerRule } from "../provisioner";
+import { ProvisionerRule, secretsMountRules } from "../provisioner";
 import { AWS_USER_PATH } from "../../config/engines";
 import type { VaultLayerModel } from "../../config";
 import { parseVaultDuration } from "../../lib/vaultDuration";
@@ -24,8 +24,7 @@ export function awsEngineRules(layer: VaultLayerModel): ProvisionerRule[] {
   const { path } = engine;
   return [
     // The mount is protected, no delete: unmounting would revoke every lease, deleting every IAM user Vault made.
-    { path: `sys/mounts/${path}`, capabilities: ["create", "read", "update"], allowedParameters: { type: ["aws"], "*": [] } },
-    { path: `sys/mounts/${path}/tune`, capabilities: ["read", "update"], deniedParameters: LEAKY_TUNE_PARAMETERS },
+    ...secretsMountRules(path, { allowedParameters: { type: ["aws"], "*": [] } }),
     {
       // The secret key cannot be pinned (it would be written into the policy); an access key pinned to "" is the instance role.
       path: `${path}/config/root`, capabilities: ["create", "read", "update"],

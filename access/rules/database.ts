@@ -13,7 +13,7 @@
  * copy of its root password; unmounting revokes every lease).
  */
 import type { DatabaseConfig, VaultLayerModel } from "../../config";
-import { LEAKY_TUNE_PARAMETERS, ProvisionerRule } from "../provisioner";
+import { ProvisionerRule, secretsMountRules } from "../provisioner";
 
 /** A parameter whose value may be anything. */
 const FREE: string[] = [];
@@ -60,8 +60,7 @@ export function databaseRules(layer: VaultLayerModel): ProvisionerRule[] {
   const database = layer.engines.database;
   if (database === undefined) return [];
   return [
-    { path: `sys/mounts/${database.path}`, capabilities: ["create", "read", "update"] },
-    { path: `sys/mounts/${database.path}/tune`, capabilities: ["read", "update"], deniedParameters: LEAKY_TUNE_PARAMETERS },
+    ...secretsMountRules(database.path),
     ...database.connections.flatMap((connection) => connectionRules(database.path, connection)),
   ];
 }

@@ -18,7 +18,7 @@
 import type { PkiConfig, VaultLayerModel } from "../../config";
 import { pkiRoleSettings } from "../../config/engines";
 import { snakeCase } from "../../lib/fieldName";
-import { LEAKY_TUNE_PARAMETERS, ProvisionerRule } from "../provisioner";
+import { ProvisionerRule, secretsMountRules } from "../provisioner";
 
 type Pins = NonNullable<ProvisionerRule["allowedParameters"]>;
 
@@ -55,11 +55,10 @@ export function pkiRules(layer: VaultLayerModel): ProvisionerRule[] {
   return pki === undefined ? [] : [...mountRules(pki.rootPath), ...rootRules(pki), ...mountRules(pki.intermediatePath), ...intermediateRules(pki)];
 }
 
-/** A PKI mount: enabled, read back, tuned (its max lease TTL); never disabled by up. */
+/** A PKI mount (tuned for its max lease TTL) and its URLs; never disabled by up. */
 function mountRules(path: string): ProvisionerRule[] {
   return [
-    { path: `sys/mounts/${path}`, capabilities: ["create", "read", "update"] },
-    { path: `sys/mounts/${path}/tune`, capabilities: ["read", "update"], deniedParameters: LEAKY_TUNE_PARAMETERS },
+    ...secretsMountRules(path),
     // The issuing-certificate and CRL URLs under Vault's address (a cluster's address is known only at up time).
     {
       path: `${path}/config/urls`, capabilities: ["read", "update"],

@@ -6,7 +6,7 @@
  * and every ciphertext made with it would be lost. No delete, no rotate, no trim: those stay an administrator's.
  */
 import type { VaultLayerModel } from "../../config";
-import { LEAKY_TUNE_PARAMETERS, ProvisionerRule } from "../provisioner";
+import { ProvisionerRule, secretsMountRules } from "../provisioner";
 
 /** Key settings that must stay false, whatever the request says; every other parameter is free. */
 const KEY_KEPT_IN_VAULT = { exportable: [false], allow_plaintext_backup: [false] };
@@ -15,8 +15,7 @@ export function transitRules(layer: VaultLayerModel): ProvisionerRule[] {
   const transit = layer.engines.transit;
   if (transit === undefined) return [];
   return [
-    { path: `sys/mounts/${transit.path}`, capabilities: ["create", "read", "update"] },
-    { path: `sys/mounts/${transit.path}/tune`, capabilities: ["read", "update"], deniedParameters: LEAKY_TUNE_PARAMETERS },
+    ...secretsMountRules(transit.path),
     ...transit.keys.flatMap((key): ProvisionerRule[] => [
       {
         path: `${transit.path}/keys/${key.name}`, capabilities: ["create", "read", "update"],
