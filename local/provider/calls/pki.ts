@@ -14,7 +14,7 @@
 import { VAULT_TYPES } from "../../../components/resourceTypes";
 import type { VaultResponse } from "../../vaultHttp";
 import type { Inputs, ResourceCalls } from "../vaultCalls";
-import { data, list, ok, reported, snakeCase, trim, whenOk } from "./fields";
+import { data, list, mountGone, ok, reported, snakeCase, trim, whenOk } from "./fields";
 
 /** Comma-joined lists, each only when it has items (util.ToStringArray, strings.Join(m, ",")). */
 function joinedLists(fields: Record<string, unknown>): Record<string, string> {
@@ -33,7 +33,6 @@ function whenSet(fields: Record<string, unknown>): Record<string, unknown> {
  * read as the read-back too (as it does for the audit device), so a policy without it fails at once.
  */
 const mountRead = (i: Inputs) => [{ method: "GET" as const, path: `sys/mounts/${trim(i.backend)}` }];
-const mountGone = ([mount]: VaultResponse[]) => mount.status === 404 || (mount.status === 400 && /no secret engine mount/i.test(JSON.stringify(mount.body)));
 const pkiMount = (i: Inputs, [mount]: VaultResponse[]) => (data(mount).type !== "pki" ? `${trim(i.backend)} is a ${data(mount).type} mount, not pki` : undefined);
 
 /** Resources whose Read makes no call at all: the state is all there is. */
@@ -109,7 +108,7 @@ export const PKI_CALLS: Record<string, ResourceCalls> = {
       return typeof values.issuerId === "string" ? { values } : "no issuer_id in the answer (Vault before 1.11?)";
     },
     read: mountRead,
-    gone: mountGone,
+    gone: ([mount]) => mountGone(mount),
     record: pkiMount,
     replaceOn: ["backend", "type", "commonName", "keyType", "keyBits", "issuerName", "keyName", "maxPathLength", "organization", "ou", "excludeCnFromSans", "usePss", "altNames", "permittedDnsDomains"],
     update: () => [],
@@ -215,7 +214,7 @@ export const PKI_CALLS: Record<string, ResourceCalls> = {
     create: (i) => [{ method: "PUT", path: `${trim(i.backend)}/intermediate/set-signed`, body: { certificate: i.certificate } }],
     created: (_i, [created]) => ({ values: certificateFields(created, { importedIssuers: "imported_issuers", importedKeys: "imported_keys" }) }),
     read: mountRead,
-    gone: mountGone,
+    gone: ([mount]) => mountGone(mount),
     record: pkiMount,
     replaceOn: "all",
     remove: () => [],
