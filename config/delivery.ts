@@ -4,6 +4,7 @@
  * (access/delivery.ts) both read `deliveredRequests`: one description of the paths a delivery uses.
  */
 import type { EnginesConfig } from "./engines";
+import { databaseCredsPath, pkiSignPath } from "./grants";
 import type { ConsumerConfig, MountConfig } from "./vaultLayer";
 
 export type DeliveryConfig = NonNullable<NonNullable<ConsumerConfig["kubernetes"]>["delivery"]>;
@@ -57,10 +58,10 @@ export function deliveredRequests(consumer: ConsumerConfig, declarations: Delive
   });
   const { database, pki } = declarations.engines;
   if (database && deliversDatabaseCredentials(delivery)) {
-    consumer.grants.database.forEach((role, index) => requests.push({ key: `grants.database[${index}] (${role})`, path: `${database.path}/creds/${role}`, capability: "read" }));
+    consumer.grants.database.forEach((role, index) => requests.push({ key: `grants.database[${index}] (${role})`, path: databaseCredsPath(database, role), capability: "read" }));
   }
   if (delivery.certificates && pki && consumer.grants.pki.length === 1) {
-    requests.push({ key: "kubernetes.delivery.certificates", path: `${pki.intermediatePath}/sign/${consumer.grants.pki[0]}`, capability: "update" });
+    requests.push({ key: "kubernetes.delivery.certificates", path: pkiSignPath(pki, consumer.grants.pki[0]), capability: "update" });
   }
   return requests;
 }

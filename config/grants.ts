@@ -4,8 +4,14 @@
  * and attached next to its own; the access checks, the lints and the provisioner's pins all read it.
  */
 import { ruleText, WrittenRule } from "../acl";
-import type { EnginesConfig, Grantable } from "./engines";
+import type { DatabaseConfig, EnginesConfig, Grantable, PkiConfig } from "./engines";
 import type { ConsumerConfig } from "./vaultLayer";
+
+/** Where a database role's credentials are read. */
+export const databaseCredsPath = (database: DatabaseConfig, role: string) => `${database.path}/creds/${role}`;
+
+/** Where a CSR is signed with a PKI role (the intermediate signs every leaf). */
+export const pkiSignPath = (pki: PkiConfig, role: string) => `${pki.intermediatePath}/sign/${role}`;
 
 /** The generated grant policy's name for a consumer. */
 export const grantPolicyName = (consumer: string) => `grants-${consumer}`;
@@ -14,7 +20,7 @@ export const grantPolicyName = (consumer: string) => `grants-${consumer}`;
 export function grantRules(grants: ConsumerConfig["grants"], engines: EnginesConfig): WrittenRule[] {
   const rules: WrittenRule[] = [];
   const { database, aws, pki, transit } = engines;
-  for (const role of grants.database) rules.push({ path: `${database!.path}/creds/${role}`, capabilities: ["read"] });
+  for (const role of grants.database) rules.push({ path: databaseCredsPath(database!, role), capabilities: ["read"] });
   for (const name of grants.aws) {
     const role = aws!.roles.find((candidate) => candidate.name === name)!;
     rules.push({ path: `${aws!.path}/creds/${name}`, capabilities: ["read"] });
@@ -24,7 +30,7 @@ export function grantRules(grants: ConsumerConfig["grants"], engines: EnginesCon
   for (const role of grants.pki) {
     rules.push({ path: `${pki!.intermediatePath}/issue/${role}`, capabilities: ["update"] });
     // cert-manager's Vault issuer sends a CSR: the key stays in the pod.
-    rules.push({ path: `${pki!.intermediatePath}/sign/${role}`, capabilities: ["update"] });
+    rules.push({ path: pkiSignPath(pki!, role), capabilities: ["update"] });
   }
   for (const key of grants.transit) {
     for (const operation of ["encrypt", "decrypt", "rewrap"]) rules.push({ path: `${transit!.path}/${operation}/${key}`, capabilities: ["update"] });

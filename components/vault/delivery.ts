@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import type { ConsumerConfig, VaultLayerModel } from "../../config";
 import { databaseObjectName, DeliveryConfig, deliveryOf, deliversDatabaseCredentials, kvApiPath } from "../../config/delivery";
+import { databaseCredsPath, pkiSignPath } from "../../config/grants";
 import { componentArgs } from "../componentType";
 import { CA_SECRET, DEFAULT_AUDIENCE, injectorAnnotations } from "./kubernetes";
 
@@ -91,7 +92,7 @@ export function secretProviderClass(consumer: ConsumerConfig, layer: VaultLayerM
       secretPath: kvApiPath(mountOf(layer, secret.mount), secret.path),
       ...(secret.key !== undefined ? { secretKey: secret.key } : {}),
     })),
-    ...databaseGrants(consumer, layer).map(({ role, mount }) => ({ objectName: databaseObjectName(role), secretPath: `${mount}/creds/${role}` })),
+    ...databaseGrants(consumer, layer).map(({ role }) => ({ objectName: databaseObjectName(role), secretPath: databaseCredsPath(layer.engines.database!, role) })),
   ];
   return manifest(SECRETS_STORE_API, "SecretProviderClass", consumer.name, binding.namespace, {
     provider: "vault",
@@ -153,7 +154,7 @@ export function vaultIssuer(consumer: ConsumerConfig, layer: VaultLayerModel, va
   return manifest(CERT_MANAGER_API, "Issuer", consumer.name, binding.namespace, {
     vault: {
       server: vault.address,
-      path: `${layer.engines.pki!.intermediatePath}/sign/${consumer.grants.pki[0]}`,
+      path: pkiSignPath(layer.engines.pki!, consumer.grants.pki[0]),
       ...(vault.caBundle !== undefined ? { caBundle: vault.caBundle } : {}),
       auth: {
         kubernetes: {
