@@ -10,7 +10,7 @@ import { attachedPolicies, encodeConfig, parseConfig } from "../config";
 import { VAULT_TYPES } from "../components/resourceTypes";
 import { runProgram } from "../offline/runtime";
 import { checkInvalidCases } from "./config.test";
-import { devWithVault, layerWith } from "./fixtures";
+import { devWithVault, keepCommittedConsumers, layerWith } from "./fixtures";
 import { Config, consumer } from "./invalidConfigs";
 import { ofType } from "./programRun";
 
@@ -27,6 +27,7 @@ const ENGINES = {
 /** The dev stack with engines, a secret, and kes granted a transit key and a database role. */
 function withGrants(): Config {
   const config = devWithVault();
+  keepCommittedConsumers(config);
   config["vault-platform:engines"] = structuredClone(ENGINES);
   config["vault-platform:secrets"] = { appDatabase: "first-root-password" };
   consumer(config, "kes").grants = { transit: ["kes"], database: ["app-readonly"] };
