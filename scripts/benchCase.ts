@@ -16,8 +16,7 @@ import { parseArgs } from "util";
 import { parseConfig, PlatformConfig, PROJECT, stackConfig, withVaultLayerOn } from "../config";
 import { generatedTenants } from "./generatedTenants";
 import { lastRegistrations, MOCKS, Registration, runPlatform, unwrapSecret } from "../offline/runtime";
-
-type ResourceClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+import { ResourceClass, sdkClasses } from "./sdkClasses";
 
 /** One explicit provider per package, as the program has. */
 function explicitProviders(): Record<string, pulumi.ProviderResource> {
@@ -29,22 +28,6 @@ function explicitProviders(): Record<string, pulumi.ProviderResource> {
   };
 }
 
-/** The SDK class of each resource type the program uses, by type token. */
-function resourceClasses(): Map<string, ResourceClass> {
-  const modules: object[] = [
-    aws.ec2, aws.iam, aws.kms, aws.dynamodb, aws.lb, aws.autoscaling, aws.secretsmanager, aws.vpc, tls,
-    vault, vault.approle, vault.kubernetes, vault.kv, vault.tokenauth, k8s.core.v1, k8s.rbac.v1, k8s.helm.v3,
-  ];
-  const classes = new Map<string, ResourceClass>();
-  for (const module of modules) {
-    for (const value of Object.values(module)) {
-      const token = (value as { __pulumiType?: unknown })?.__pulumiType;
-      if (typeof token === "string") classes.set(token, value as ResourceClass);
-    }
-  }
-  return classes;
-}
-
 /** The stack with the Vault layer on and `consumers` generated tenants (mixed bindings, one tenant policy each), parsed once. */
 function benchConfig(stack: string, consumers: number | undefined): PlatformConfig {
   const generated = consumers === undefined ? undefined : generatedTenants(consumers);
@@ -52,14 +35,13 @@ function benchConfig(stack: string, consumers: number | undefined): PlatformConf
 }
 
 /** The baseline: the same resources, inputs and explicit providers, registered in one flat loop. */
-async function registerDirectly(replay: Registration[], stack: string, classes: Map<string, ResourceClass>): Promise<void> {
+async function registerDirectly(replay: Registration[], stack: string, classOf: (type: string) => ResourceClass): Promise<void> {
   await pulumi.runtime.setMocks(MOCKS, PROJECT, stack, false);
   await pulumi.runtime.runInPulumiStack(async () => {
     const providers = explicitProviders();
     for (const resource of replay) {
       const props = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => [key, unwrapSecret(value)]));
-      const ResourceType = classes.get(resource.type);
-      if (!ResourceType) throw new Error(`no SDK class for ${resource.type}`);
+      const ResourceType = classOf(resource.type);
       new ResourceType(resource.name, props, { provider: providers[resource.type.split(":")[0]] });
     }
   });
@@ -73,11 +55,11 @@ async function main(): Promise<void> {
   const consumers = values.consumers === undefined ? undefined : Number(values.consumers);
   const stack = values.stack!;
   // Both modes load the SDK modules (which load lazily on first use) before the clock starts.
-  const classes = resourceClasses();
+  const classOf = sdkClasses();
   const replay = values.mode === "ours" ? [] : JSON.parse(fs.readFileSync(values.registrations!, "utf8")) as Registration[];
   const started = process.hrtime.bigint();
   if (values.mode === "ours") await runPlatform(benchConfig(stack, consumers), stack);
-  else await registerDirectly(replay, stack, classes);
+  else await registerDirectly(replay, stack, classOf);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const registrations = lastRegistrations().filter((registration) => registration.custom && !registration.type.startsWith("pulumi:providers:"));
   if (values.mode === "ours" && values.registrations) fs.writeFileSync(values.registrations, JSON.stringify(registrations));
