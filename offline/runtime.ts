@@ -67,6 +67,11 @@ MockMonitor.prototype.registerResourceOutputs = function (this: MockMonitor, req
   if (String(req.getUrn()).includes("::pulumi:pulumi:Stack::")) stackOutputsRegistered();
 };
 
+/** A placeholder PEM block whose body names the resource. */
+function pem(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
 /** Plausible values for what AWS, TLS, Vault and Kubernetes compute on create (what the mock runtime answers). */
 export function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
@@ -83,10 +88,13 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case AWS_TYPES.autoScalingGroup: return { name: `${name}-abc123` };
     // Secrets Manager's version IDs are UUIDs; this one follows the secret string, as a new version would.
     case AWS_TYPES.secretVersion: return { versionId: uuidFromSeed(JSON.stringify(inputs.secretString)) };
-    case TLS_TYPES.privateKey: return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n` };
+    case TLS_TYPES.privateKey: return { privateKeyPem: pem("PRIVATE KEY", name) };
     case TLS_TYPES.selfSignedCert:
-    case TLS_TYPES.locallySignedCert: return { certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n` };
-    case TLS_TYPES.certRequest: return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${name}\n-----END CERTIFICATE REQUEST-----\n` };
+    case TLS_TYPES.locallySignedCert: return { certPem: pem("CERTIFICATE", name) };
+    case TLS_TYPES.certRequest: return { certRequestPem: pem("CERTIFICATE REQUEST", name) };
+    case VAULT_TYPES.pkiRootCert: return { certificate: pem("CERTIFICATE", name), issuingCa: pem("CERTIFICATE", name) };
+    case VAULT_TYPES.pkiIntermediateCertRequest: return { csr: pem("CERTIFICATE REQUEST", name) };
+    case VAULT_TYPES.pkiRootSignIntermediate: return { certificate: pem("CERTIFICATE", name), certificateBundle: pem("CERTIFICATE", name), issuingCa: pem("CERTIFICATE", `${name}-issuer`) };
     case VAULT_TYPES.approleRole: return { roleId: `${inputs.roleName}-role-id` };
     case VAULT_TYPES.approleSecretId: return { secretId: `${inputs.roleName}-secret-id`, accessor: `${name}-accessor` };
     case VAULT_TYPES.token: return { clientToken: `hvs.${name}-token` };
