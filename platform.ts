@@ -19,6 +19,7 @@ export interface PlatformOutputs {
   kmsKeyArn?: pulumi.Output<string>;
   storageTable?: pulumi.Output<string>;
   autoScalingGroup?: pulumi.Output<string>;
+  alarmTopicArn?: pulumi.Output<string>;
   failoverSeconds?: number;
   apisixVault?: VaultConfiguration["apisixVault"];
   kesKeystore?: VaultConfiguration["kesKeystore"];
@@ -89,7 +90,7 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
     Object.assign(outputs, {
       vaultAddress: cluster.vaultAddress, loadBalancerDnsName: cluster.loadBalancerDnsName, caCertificate: cluster.caCertificate,
       kmsKeyArn: cluster.kmsKeyArn, storageTable: cluster.storageTable, autoScalingGroup: cluster.autoScalingGroup,
-      failoverSeconds: cluster.failoverSeconds,
+      alarmTopicArn: cluster.alarmTopicArn, failoverSeconds: cluster.failoverSeconds,
     });
     vaultAddress = config.vault.address ?? cluster.vaultAddress;
     caCertificate = cluster.caCertificate;

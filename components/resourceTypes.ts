@@ -5,6 +5,8 @@
 
 export const AWS_TYPES = {
   autoScalingGroup: "aws:autoscaling/group:Group",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   table: "aws:dynamodb/table:Table",
   elasticIp: "aws:ec2/eip:Eip",
   internetGateway: "aws:ec2/internetGateway:InternetGateway",
@@ -34,6 +36,8 @@ export const AWS_TYPES = {
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  snsTopic: "aws:sns/topic:Topic",
+  snsSubscription: "aws:sns/topicSubscription:TopicSubscription",
 } as const;
 
 export const TLS_TYPES = {

@@ -10,6 +10,9 @@ const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@
   error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/vault-platform-deploy (not a user, not an assumed-role session)",
 });
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 export const clusterSchema = z
   .strictObject({
     enabled: z.literal(true, { error: "must be true or false" }).default(true),
@@ -43,6 +46,10 @@ export const clusterSchema = z
           : `must be a list of ${DEPLOYER_ROLES_HINT}`),
       })
       .min(1, { error: `must list at least one of ${DEPLOYER_ROLES_HINT}` }),
+    alarmEmails: z.array(z.email({ error: "must be an email address such as vault-oncall@example.com" })).default([]),
+    auditLogRetentionDays: z.union(LOG_RETENTION_DAYS.map((days) => z.literal(days)), {
+      error: `must be one of CloudWatch Logs' retention periods in days: ${LOG_RETENTION_DAYS.join(", ")}`,
+    }).default(365),
     rootVolumeSizeGb: z.number().int({ error: "must be a whole number" }).min(8, { error: "must be at least 8" }).max(1024, { error: "must be at most 1024" }).default(20),
   })
   .superRefine((cluster, ctx) => {

@@ -83,7 +83,10 @@ export function computedState(type: string, name: string, inputs: Record<string,
       return { arn: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/${keyId}`, keyId };
     }
     case AWS_TYPES.role: return { name: `${name}-abc123`, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
-    case AWS_TYPES.loadBalancer: return { arn: arn("elasticloadbalancing"), dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
+    case AWS_TYPES.loadBalancer: return { arn: arn("elasticloadbalancing"), arnSuffix: `net/${name}/0123456789abcdef`, dnsName: `${name}-0123.elb.eu-west-1.amazonaws.com` };
+    case AWS_TYPES.targetGroup: return { arn: arn("elasticloadbalancing"), arnSuffix: `targetgroup/${name}/0123456789abcdef` };
+    case AWS_TYPES.logGroup: return { arn: `arn:aws:logs:eu-west-1:${ACCOUNT_ID}:log-group:${inputs.name}` };
+    case AWS_TYPES.metricAlarm: return { arn: arn("cloudwatch"), name: inputs.name };
     case AWS_TYPES.launchTemplate: return { latestVersion: 1 };
     case AWS_TYPES.autoScalingGroup: return { name: `${name}-abc123` };
     // Secrets Manager's version IDs are UUIDs; this one follows the secret string, as a new version would.

@@ -64,16 +64,27 @@ for (const [stack, expected] of [
       }
     });
 
-    it("scopes every IAM statement of the nodes to one resource (its own group's health by the group's tag)", () => {
+    it("scopes every IAM statement of the nodes to one resource, or by condition to its own group and its own metrics namespace", () => {
       const document = JSON.parse(ofType(run, AWS_TYPES.rolePolicy).find((policy) => policy.name.endsWith("-data-plane"))!.inputs.policy);
       const bySid = Object.fromEntries(document.Statement.map((statement: any) => [statement.Sid, statement]));
-      assert.deepEqual(Object.keys(bySid).sort(), ["ReportOwnHealth", "VaultSeal", "VaultStorage", "VaultTlsBundle"]);
+      assert.deepEqual(Object.keys(bySid).sort(), ["FindOwnGroup", "LeaveCleanly", "PublishMetrics", "ReportOwnHealth", "ShipAuditLog", "VaultSeal", "VaultStorage", "VaultTlsBundle"]);
       const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
-      assert.deepEqual(bySid.ReportOwnHealth.Action, ["autoscaling:SetInstanceHealth"]);
-      assert.deepEqual(bySid.ReportOwnHealth.Condition, { StringEquals: { "autoscaling:ResourceTag/Name": group.tags.find((tag: any) => tag.key === "Name").value } });
-      // SetInstanceHealth takes no group ARN before the group exists: Resource "*", narrowed by the tag condition.
-      assert.equal(bySid.ReportOwnHealth.Resource, "*");
-      delete bySid.ReportOwnHealth;
+      const ownGroup = { StringEquals: { "autoscaling:ResourceTag/Name": group.tags.find((tag: any) => tag.key === "Name").value } };
+      // These calls take no group ARN before the group exists (or none at all): Resource "*", narrowed by a condition where one applies.
+      assert.deepEqual(
+        ["ReportOwnHealth", "LeaveCleanly", "FindOwnGroup", "PublishMetrics"].map((sid) => [sid, bySid[sid].Action, bySid[sid].Resource, bySid[sid].Condition]),
+        [
+          ["ReportOwnHealth", ["autoscaling:SetInstanceHealth"], "*", ownGroup],
+          ["LeaveCleanly", ["autoscaling:CompleteLifecycleAction"], "*", ownGroup],
+          ["FindOwnGroup", ["autoscaling:DescribeAutoScalingInstances"], "*", undefined],
+          ["PublishMetrics", ["cloudwatch:PutMetricData"], "*", { StringEquals: { "cloudwatch:namespace": `VaultPlatform/vault-${stack}` } }],
+        ],
+      );
+      const logGroup = `arn:aws:logs:eu-west-1:123456789012:log-group:/vault-platform/vault-${stack}/audit`;
+      assert.deepEqual([bySid.ShipAuditLog.Action, bySid.ShipAuditLog.Resource], [
+        ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [logGroup, `${logGroup}:log-stream:*`],
+      ]);
+      for (const sid of ["ReportOwnHealth", "LeaveCleanly", "FindOwnGroup", "PublishMetrics", "ShipAuditLog"]) delete bySid[sid];
       document.Statement = Object.values(bySid);
       assert.deepEqual(bySid.VaultStorage.Action, STORAGE_ACTIONS);
       assert.deepEqual([...STORAGE_ACTIONS].sort(), ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
@@ -181,7 +192,7 @@ for (const [stack, expected] of [
       const versionId = computedState(version.type, version.name, version.inputs).versionId;
       const userData = Buffer.from(onlyOfType(run, AWS_TYPES.launchTemplate).inputs.userData, "base64").toString("utf8");
       assert.match(userData, new RegExp(`--version-id '${versionId}'`));
-      const params = { region: "eu-west-1", tableName: "t", kmsKeyId: "k", tlsSecretArn: "arn:s", vaultVersion: "1.21.1", auditLogPath: "/var/log/vault/audit.log" };
+      const params = { region: "eu-west-1", tableName: "t", kmsKeyId: "k", tlsSecretArn: "arn:s", vaultVersion: "1.21.1", auditLogPath: "/var/log/vault/audit.log", namespace: "VaultPlatform/vault-dev", auditLogGroupName: "/vault-platform/vault-dev/audit" };
       assert.notEqual(renderCloudConfig({ ...params, tlsSecretVersionId: "v1" }), renderCloudConfig({ ...params, tlsSecretVersionId: "v2" }));
       const group = onlyOfType(run, AWS_TYPES.autoScalingGroup).inputs;
       assert.equal(group.instanceRefresh.strategy, "Rolling");

@@ -4,6 +4,8 @@ import {
   AUDIT_LOG_MAX_SIZE, NODE_IP_PLACEHOLDER, renderAuditLogrotate, renderBootstrapScript, renderCloudConfig, renderLogrotateHourly, renderServiceDropIn, renderVaultConfig,
 } from "../components/cluster/userData";
 import * as yaml from "js-yaml";
+import { renderLifecycleScript, renderLifecycleService } from "../components/cluster/lifecycle";
+import { renderClockCheckScript, renderClockCheckService, renderClockCheckTimer, renderCloudWatchAgentConfig } from "../components/cluster/telemetry";
 import { cloudInitSchema, logrotateCheck, shellcheck, systemdVerify } from "./validators";
 
 const params = {
@@ -14,6 +16,8 @@ const params = {
   tlsSecretVersionId: "0f6a3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b",
   vaultVersion: "1.20.4",
   auditLogPath: "/var/log/vault/audit.log",
+  namespace: "VaultPlatform/vault-dev",
+  auditLogGroupName: "/vault-platform/vault-dev/audit",
 };
 
 describe("generated node files", () => {
@@ -56,7 +60,7 @@ describe("generated node files", () => {
 
     it("the parser rejects a broken config (the check can fail)", () => {
       assert.throws(() => parseHcl(renderVaultConfig({ ...params, nodeAddress: "10.0.0.1" }).replace('ha_enabled = "true"', 'ha_enabled = "true'), "vault.hcl"), (error: unknown) =>
-        error instanceof HclSyntaxError && error.message.startsWith("vault.hcl:8:"));
+        error instanceof HclSyntaxError && error.message.startsWith("vault.hcl:9:"));
     });
   });
 
@@ -147,18 +151,24 @@ describe("generated node files", () => {
     });
   });
 
-  it("writes exactly these files, with these owners and modes, and installs the pinned Vault with jq and chrony", () => {
+  it("writes exactly these files, with these owners and modes, and installs the pinned Vault with jq, chrony and the CloudWatch agent", () => {
     const cloudConfig = yaml.load(renderCloudConfig(params).replace(/^#cloud-config\n/, "")) as {
       package_update: boolean; packages: string[]; write_files: Array<{ path: string; content: string; permissions: string; owner: string }>; runcmd: string[][];
     };
     assert.equal(cloudConfig.package_update, true);
-    assert.deepEqual(cloudConfig.packages, [`vault-${params.vaultVersion}-1`, "jq", "chrony"]);
+    assert.deepEqual(cloudConfig.packages, [`vault-${params.vaultVersion}-1`, "jq", "chrony", "amazon-cloudwatch-agent"]);
     assert.deepEqual(cloudConfig.write_files.map(({ path, permissions, owner }) => `${path} ${permissions} ${owner}`), [
       "/etc/yum.repos.d/hashicorp.repo 0644 root:root",
       "/etc/vault.d/vault.hcl.template 0640 root:root",
       "/etc/systemd/system/vault.service.d/10-vault-platform.conf 0644 root:root",
       "/etc/logrotate.d/vault-audit 0644 root:root",
       "/etc/systemd/system/logrotate.timer.d/10-hourly.conf 0644 root:root",
+      "/opt/aws/amazon-cloudwatch-agent/etc/vault-platform.json 0644 root:root",
+      "/usr/local/sbin/vault-clock-check 0755 root:root",
+      "/etc/systemd/system/vault-clock-check.service 0644 root:root",
+      "/etc/systemd/system/vault-clock-check.timer 0644 root:root",
+      "/usr/local/sbin/vault-lifecycle 0750 root:root",
+      "/etc/systemd/system/vault-lifecycle.service 0644 root:root",
       "/usr/local/sbin/vault-bootstrap 0750 root:root",
     ]);
     const content = (path: string) => cloudConfig.write_files.find((file) => file.path === path)!.content;
@@ -170,6 +180,12 @@ describe("generated node files", () => {
     assert.equal(content("/etc/systemd/system/vault.service.d/10-vault-platform.conf"), renderServiceDropIn());
     assert.equal(content("/etc/logrotate.d/vault-audit"), renderAuditLogrotate(params.auditLogPath));
     assert.equal(content("/usr/local/sbin/vault-bootstrap"), renderBootstrapScript(params));
+    assert.equal(content("/opt/aws/amazon-cloudwatch-agent/etc/vault-platform.json"), renderCloudWatchAgentConfig(params));
+    assert.equal(content("/usr/local/sbin/vault-clock-check"), renderClockCheckScript());
+    assert.equal(content("/etc/systemd/system/vault-clock-check.service"), renderClockCheckService("/usr/local/sbin/vault-clock-check"));
+    assert.equal(content("/etc/systemd/system/vault-clock-check.timer"), renderClockCheckTimer());
+    assert.equal(content("/usr/local/sbin/vault-lifecycle"), renderLifecycleScript(params.region));
+    assert.equal(content("/etc/systemd/system/vault-lifecycle.service"), renderLifecycleService("/usr/local/sbin/vault-lifecycle"));
     assert.deepEqual(cloudConfig.runcmd, [["/usr/local/sbin/vault-bootstrap"]]);
     assert.match(renderVaultConfig({ ...params, nodeAddress: "10.0.0.1" }), /tls_cert_file\s+= "\/opt\/vault\/tls\/vault\.crt"/);
   });

@@ -53,6 +53,8 @@ export const CLUSTER_CASES: InvalidCase[] = [
   { title: "a misspelt cluster key", mutate: (c) => { cluster(c).nodecount = 3; }, message: /^vault-platform:cluster has unknown key "nodecount" \(did you mean "nodeCount"\?\); check the spelling/ },
   { title: "enabled as text", mutate: (c) => { cluster(c).enabled = "yes"; }, message: /^vault-platform:cluster\.enabled must be true or false \(got "yes"\)$/ },
   { title: "a tiny root volume", mutate: (c) => { cluster(c).rootVolumeSizeGb = 4; }, message: /^vault-platform:cluster\.rootVolumeSizeGb must be at least 8 \(got 4\)$/ },
+  { title: "an alarm email that is not one", mutate: (c) => { cluster(c).alarmEmails = ["oncall"]; }, message: /^vault-platform:cluster\.alarmEmails\[0\] must be an email address such as vault-oncall@example\.com \(got "oncall"\)$/ },
+  { title: "an audit log retention CloudWatch does not offer", mutate: (c) => { cluster(c).auditLogRetentionDays = 100; }, message: /^vault-platform:cluster\.auditLogRetentionDays must be one of CloudWatch Logs' retention periods in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, .* \(got 100\)$/ },
   { title: "no cluster key", mutate: (c) => { delete c["vault-platform:cluster"]; }, message: /^vault-platform:cluster is required/ },
   { title: "an unknown project key", mutate: (c) => { c["vault-platform:clusters"] = "{}"; }, message: /^vault-platform:clusters is not a setting of this project \(did you mean "cluster"\?\); known keys: cluster, vault/ },
   { title: "an unknown project key like no known one", mutate: (c) => { c["vault-platform:telemetry"] = "{}"; }, message: /^vault-platform:telemetry is not a setting of this project; known keys: cluster, vault/ },

@@ -43,7 +43,17 @@ export function shellcheck(script: string): ToolResult {
 
 /** Verifies unit text; systemd-analyze exits 0 on unknown keys, so any diagnostic counts as a failure. */
 export function systemdVerify(unitText: string): ToolResult {
-  const result = run("systemd-analyze", ["verify", tempFile("vault-platform-check.service", unitText)]);
+  return systemdVerifyUnits({ "vault-platform-check.service": unitText });
+}
+
+/** Verifies units that refer to each other (a timer and its service), written side by side under their names. */
+export function systemdVerifyUnits(units: Record<string, string>): ToolResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-platform-"));
+  const files = Object.entries(units).map(([name, text]) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  });
+  const result = run("systemd-analyze", ["verify", ...files]);
   return { status: result.output.trim() === "" ? result.status : 1, output: result.output };
 }
 

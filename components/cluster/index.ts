@@ -5,10 +5,12 @@ import type { AwsEngineConfig, ClusterConfig } from "../../config";
 import { VaultFirewall } from "./firewall";
 import { VaultIdentity } from "./identity";
 import { VaultLoadBalancer, worstCaseFailoverSeconds } from "./loadBalancer";
+import { auditLogGroupName, VaultMonitoring } from "./monitoring";
 import { VaultNetwork } from "./network";
 import { VaultNodes } from "./nodes";
 import { VaultSealKey } from "./sealKey";
 import { VaultStorage } from "./storage";
+import { metricsNamespace } from "./telemetry";
 import { VaultTls } from "./tls";
 import { VAULT_API_PORT } from "./userData";
 import { componentArgs } from "../componentType";
@@ -44,6 +46,8 @@ export class VaultCluster extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly storageTable: pulumi.Output<string>;
   readonly autoScalingGroup: pulumi.Output<string>;
+  /** SNS topic every alarm notifies. */
+  readonly alarmTopicArn: pulumi.Output<string>;
   /** Worst-case seconds from losing the active node to serving again. */
   readonly failoverSeconds: number;
 
@@ -69,12 +73,20 @@ export class VaultCluster extends pulumi.ComponentResource {
       ...common, tlsProvider: args.tlsProvider, nodeRoleArn: identity.role.arn, deployerRoleArns: cluster.deployerRoleArns,
       dnsNames: cluster.domain ? [loadBalancer.dnsName, cluster.domain] : [loadBalancer.dnsName],
     }, child);
+    const namespace = metricsNamespace(namePrefix);
+    const monitoring = new VaultMonitoring(`${name}-monitoring`, {
+      ...common, namespace, healthCheck: cluster.healthCheck, nodeCount: cluster.nodeCount, tableName: storage.tableName,
+      arnSuffixes: loadBalancer.arnSuffixes, alarmEmails: cluster.alarmEmails, auditLogRetentionDays: cluster.auditLogRetentionDays,
+    }, child);
     const nodes = new VaultNodes(`${name}-nodes`, {
       ...common, region: args.region, nodeCount: cluster.nodeCount, instanceType: cluster.instanceType,
       vaultVersion: cluster.vaultVersion, subnetIds: network.privateSubnetIds, securityGroupId: firewall.nodeGroupId,
       role: identity.role, instanceProfileArn: identity.instanceProfileArn, targetGroupArn: loadBalancer.targetGroupArn,
       table: { name: storage.tableName, arn: storage.tableArn }, sealKeyArn: sealKey.keyArn,
       tlsSecretArn: certificates.secretArn, tlsSecretVersionId: certificates.secretVersionId, auditLogPath: args.auditLogPath, rootVolumeSizeGb: cluster.rootVolumeSizeGb,
+      monitoring: {
+        namespace, auditLogGroupName: auditLogGroupName(namePrefix), auditLogGroupArn: monitoring.auditLogGroupArn, refreshAlarmNames: monitoring.refreshAlarmNames,
+      },
     }, child);
 
     this.loadBalancerDnsName = loadBalancer.dnsName;
@@ -85,10 +97,11 @@ export class VaultCluster extends pulumi.ComponentResource {
     this.kmsKeyArn = sealKey.keyArn;
     this.storageTable = storage.tableName;
     this.autoScalingGroup = nodes.autoScalingGroupName;
+    this.alarmTopicArn = monitoring.alarmTopicArn;
     this.failoverSeconds = worstCaseFailoverSeconds(cluster.healthCheck);
     this.registerOutputs({
       vaultAddress: this.vaultAddress, caCertificate: this.caCertificate, kmsKeyArn: this.kmsKeyArn,
-      storageTable: this.storageTable, autoScalingGroup: this.autoScalingGroup, failoverSeconds: this.failoverSeconds,
+      storageTable: this.storageTable, autoScalingGroup: this.autoScalingGroup, alarmTopicArn: this.alarmTopicArn, failoverSeconds: this.failoverSeconds,
     });
   }
 }

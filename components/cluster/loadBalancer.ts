@@ -48,6 +48,8 @@ export function worstCaseFailoverSeconds(mode: HealthCheckMode, timing = HEALTH_
 export class VaultLoadBalancer extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
+  /** What CloudWatch names the load balancer and the target group by (their metrics' dimensions). */
+  readonly arnSuffixes: { loadBalancer: pulumi.Output<string>; targetGroup: pulumi.Output<string> };
 
   constructor(name: string, args: VaultLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(...componentArgs("cluster", "VaultLoadBalancer", name, opts));
@@ -87,6 +89,7 @@ export class VaultLoadBalancer extends pulumi.ComponentResource {
     }, child);
     this.dnsName = balancer.dnsName;
     this.targetGroupArn = targets.arn;
+    this.arnSuffixes = { loadBalancer: balancer.arnSuffix, targetGroup: targets.arnSuffix };
     this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
   }
 }

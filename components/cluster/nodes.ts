@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentArgs } from "./common";
+import { STEP_DOWN_HEARTBEAT_SECONDS, STEP_DOWN_HOOK } from "./lifecycle";
 import { SEAL_KEY_ACTIONS } from "./sealKey";
 import { STORAGE_ACTIONS } from "./storage";
 import { renderCloudConfig } from "./userData";
@@ -37,6 +38,8 @@ export interface VaultNodesArgs extends ClusterComponentArgs {
   auditLogPath: string;
   /** Root volume size in GiB. */
   rootVolumeSizeGb: number;
+  /** Where the nodes report: the metrics namespace, the audit log group, and the alarms that stop an instance refresh. */
+  monitoring: { namespace: string; auditLogGroupName: string; auditLogGroupArn: pulumi.Input<string>; refreshAlarmNames: pulumi.Input<string[]> };
 }
 
 /**
@@ -44,16 +47,28 @@ export interface VaultNodesArgs extends ClusterComponentArgs {
  * health to its Auto Scaling group (tagged Name=<nodeName>; the group's ARN is not known before the group,
  * which needs this policy first), which a node that cannot start Vault does so it is replaced.
  */
-export function nodePolicyDocument(resources: { tableArn: string; sealKeyArn: string; tlsSecretArn: string; nodeName: string }): string {
+export function nodePolicyDocument(resources: {
+  tableArn: string; sealKeyArn: string; tlsSecretArn: string; nodeName: string; metricsNamespace: string; auditLogGroupArn: string;
+}): string {
+  const ownGroup = { StringEquals: { "autoscaling:ResourceTag/Name": resources.nodeName } };
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       { Sid: "VaultStorage", Effect: "Allow", Action: STORAGE_ACTIONS, Resource: resources.tableArn },
       { Sid: "VaultSeal", Effect: "Allow", Action: SEAL_KEY_ACTIONS, Resource: resources.sealKeyArn },
       { Sid: "VaultTlsBundle", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: resources.tlsSecretArn },
+      { Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: "*", Condition: ownGroup },
+      // The lifecycle script finds its group (Describe* takes no resource) and releases its own termination.
+      { Sid: "FindOwnGroup", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingInstances"], Resource: "*" },
+      { Sid: "LeaveCleanly", Effect: "Allow", Action: ["autoscaling:CompleteLifecycleAction"], Resource: "*", Condition: ownGroup },
+      // PutMetricData takes no resource; the namespace condition keeps a node to its own stack's metrics.
       {
-        Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: "*",
-        Condition: { StringEquals: { "autoscaling:ResourceTag/Name": resources.nodeName } },
+        Sid: "PublishMetrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": resources.metricsNamespace } },
+      },
+      {
+        Sid: "ShipAuditLog", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [resources.auditLogGroupArn, `${resources.auditLogGroupArn}:log-stream:*`],
       },
     ],
   });
@@ -82,14 +97,17 @@ export class VaultNodes extends pulumi.ComponentResource {
     const nodePolicy = new aws.iam.RolePolicy(`${name}-data-plane`, {
       role: args.role.name,
       policy: pulumi
-        .all([args.table.arn, args.sealKeyArn, args.tlsSecretArn])
-        .apply(([tableArn, sealKeyArn, tlsSecretArn]) => nodePolicyDocument({ tableArn, sealKeyArn, tlsSecretArn, nodeName })),
+        .all([args.table.arn, args.sealKeyArn, args.tlsSecretArn, args.monitoring.auditLogGroupArn])
+        .apply(([tableArn, sealKeyArn, tlsSecretArn, auditLogGroupArn]) => nodePolicyDocument({
+          tableArn, sealKeyArn, tlsSecretArn, nodeName, metricsNamespace: args.monitoring.namespace, auditLogGroupArn,
+        })),
     }, child);
 
     const userData = pulumi
       .all([args.table.name, args.sealKeyArn, args.tlsSecretArn, args.tlsSecretVersionId])
       .apply(([tableName, kmsKeyId, tlsSecretArn, tlsSecretVersionId]) => renderCloudConfig({
         region: args.region, tableName, kmsKeyId, tlsSecretArn, tlsSecretVersionId, vaultVersion: args.vaultVersion, auditLogPath: args.auditLogPath,
+        namespace: args.monitoring.namespace, auditLogGroupName: args.monitoring.auditLogGroupName,
       }));
 
     const template = new aws.ec2.LaunchTemplate(`${name}-template`, {
@@ -123,8 +141,14 @@ export class VaultNodes extends pulumi.ComponentResource {
       // fails its EC2 status checks and is replaced.
       healthCheckType: "EC2",
       healthCheckGracePeriod: 300,
+      // A terminating node is held until it has stopped Vault (lifecycle.ts), which hands the lock over at once.
+      initialLifecycleHooks: [{
+        name: STEP_DOWN_HOOK, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+        heartbeatTimeout: STEP_DOWN_HEARTBEAT_SECONDS, defaultResult: "CONTINUE",
+      }],
       // A new node comes up before an old one goes (100% healthy kept, up to 200%), one at a time
-      // (a checkpoint after each); a new node that marks itself unhealthy fails the refresh, which rolls back.
+      // (a checkpoint after each); a new node that marks itself unhealthy, or one of the refresh alarms
+      // going off, fails the refresh, which rolls back.
       instanceRefresh: {
         strategy: "Rolling",
         preferences: {
@@ -134,6 +158,7 @@ export class VaultNodes extends pulumi.ComponentResource {
           checkpointPercentages: refreshCheckpoints(args.nodeCount),
           checkpointDelay: "300",
           autoRollback: true,
+          alarmSpecification: { alarms: args.monitoring.refreshAlarmNames },
         },
       },
       tags: [{ key: "Name", value: nodeName, propagateAtLaunch: true }],

@@ -4,6 +4,10 @@
  * results with real tools (an HCL parser, `cloud-init schema`, shellcheck, systemd-analyze).
  */
 import * as yaml from "js-yaml";
+import { LIFECYCLE_SCRIPT_PATH, renderLifecycleScript, renderLifecycleService } from "./lifecycle";
+import {
+  CloudWatchAgentParams, renderClockCheckScript, renderClockCheckService, renderClockCheckTimer, renderCloudWatchAgentConfig, renderTelemetryStanza, VAULT_CLUSTER_NAME,
+} from "./telemetry";
 
 /** Stands in for the node's private IP in the config template; the bootstrap script replaces it. */
 export const NODE_IP_PLACEHOLDER = "@NODE_PRIVATE_IP@";
@@ -12,6 +16,8 @@ export const VAULT_CLUSTER_PORT = 8201;
 export const VAULT_CONFIG_DIR = "/etc/vault.d";
 export const VAULT_TLS_DIR = "/opt/vault/tls";
 const BOOTSTRAP_PATH = "/usr/local/sbin/vault-bootstrap";
+const CLOCK_CHECK_PATH = "/usr/local/sbin/vault-clock-check";
+export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/vault-platform.json";
 
 export interface VaultConfigParams {
   /** AWS region of the table and the key. */
@@ -28,6 +34,7 @@ export interface VaultConfigParams {
 export function renderVaultConfig(params: VaultConfigParams): string {
   return `# Rendered by vault-platform; changes here are overwritten on the next instance refresh.
 ui            = true
+cluster_name  = "${VAULT_CLUSTER_NAME}"
 disable_mlock = false
 api_addr      = "https://${params.nodeAddress}:${VAULT_API_PORT}"
 cluster_addr  = "https://${params.nodeAddress}:${VAULT_CLUSTER_PORT}"
@@ -50,7 +57,8 @@ listener "tcp" {
   tls_key_file    = "${VAULT_TLS_DIR}/vault.key"
   tls_min_version = "tls12"
 }
-`;
+
+${renderTelemetryStanza()}`;
 }
 
 export interface BootstrapParams {
@@ -145,10 +153,14 @@ install -d -m 0750 -o vault -g vault /var/log/vault
 systemctl enable --now chronyd
 systemctl daemon-reload
 systemctl restart logrotate.timer
+# Metrics and the audit log leave the node through the CloudWatch agent (config written by cloud-init).
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c 'file:${CLOUDWATCH_AGENT_CONFIG}'
+systemctl enable --now vault-clock-check.timer
 systemctl enable --now vault
 # vault.service is Type=notify: "active" means Vault started and listens. One that keeps failing (a bad
 # config, KMS or DynamoDB out of reach for minutes) is given up on, so the node is replaced.
 retry 'vault.service active' systemctl is-active --quiet vault >/dev/null
+systemctl enable --now vault-lifecycle
 `;
 }
 
@@ -197,11 +209,9 @@ export function renderAuditLogrotate(auditLogPath: string): string {
 `;
 }
 
-export interface CloudConfigParams extends Omit<VaultConfigParams, "nodeAddress">, BootstrapParams {
+export interface CloudConfigParams extends Omit<VaultConfigParams, "nodeAddress">, BootstrapParams, CloudWatchAgentParams {
   /** Pinned Vault release, e.g. "1.21.1"; installed as the package vault-<version>-1. */
   vaultVersion: string;
-  /** Where the file audit device writes; rotated by logrotate. */
-  auditLogPath: string;
 }
 
 /** The cloud-config user-data of a Vault node. */
@@ -209,7 +219,7 @@ export function renderCloudConfig(params: CloudConfigParams): string {
   const file = (path: string, content: string, permissions: string, owner = "root:root") => ({ path, content, permissions, owner });
   const document = {
     package_update: true,
-    packages: [`vault-${params.vaultVersion}-1`, "jq", "chrony"],
+    packages: [`vault-${params.vaultVersion}-1`, "jq", "chrony", "amazon-cloudwatch-agent"],
     write_files: [
       file(
         "/etc/yum.repos.d/hashicorp.repo",
@@ -228,6 +238,12 @@ export function renderCloudConfig(params: CloudConfigParams): string {
       file("/etc/systemd/system/vault.service.d/10-vault-platform.conf", renderServiceDropIn(), "0644"),
       file("/etc/logrotate.d/vault-audit", renderAuditLogrotate(params.auditLogPath), "0644"),
       file("/etc/systemd/system/logrotate.timer.d/10-hourly.conf", renderLogrotateHourly(), "0644"),
+      file(CLOUDWATCH_AGENT_CONFIG, renderCloudWatchAgentConfig(params), "0644"),
+      file(CLOCK_CHECK_PATH, renderClockCheckScript(), "0755"),
+      file("/etc/systemd/system/vault-clock-check.service", renderClockCheckService(CLOCK_CHECK_PATH), "0644"),
+      file("/etc/systemd/system/vault-clock-check.timer", renderClockCheckTimer(), "0644"),
+      file(LIFECYCLE_SCRIPT_PATH, renderLifecycleScript(params.region), "0750"),
+      file("/etc/systemd/system/vault-lifecycle.service", renderLifecycleService(LIFECYCLE_SCRIPT_PATH), "0644"),
       file(BOOTSTRAP_PATH, renderBootstrapScript(params), "0750"),
     ],
     runcmd: [[BOOTSTRAP_PATH]],

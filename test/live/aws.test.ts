@@ -14,7 +14,7 @@ import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack
 import { localLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { AwsCredentials, FakeIam, signedQuery } from "./fakeIam";
-import { localStackRun } from "./localStackRun";
+import { localStackRun, provisionerLogin } from "./localStackRun";
 
 const PASSPHRASE = "live-aws-passphrase";
 const ACCOUNT = "123456789012";
@@ -121,7 +121,7 @@ describe("live: the AWS secrets engine (fake IAM and STS) through the Pulumi eng
   });
 
   it("holds the provisioner to the declarations on the real server: no other policy, role, endpoint, key or unmount", async () => {
-    const token = { token: JSON.parse(fs.readFileSync(localLayout(root).vault.provisionerFile, "utf8")).token as string };
+    const token = { token: await provisionerLogin(localLayout(root), endpoint()) };
     const reader = { credential_type: "iam_user", policy_arns: [READ_ONLY], user_path: "/vault/" };
     const rootConfig = { access_key: ROOT.accessKeyId, secret_key: ROOT.secretAccessKey, region: REGION, iam_endpoint: iamEndpoint, sts_endpoint: iamEndpoint };
     const attempts: Array<[string, string, Record<string, unknown> | undefined]> = [

@@ -15,7 +15,7 @@ import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack
 import { localLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { PostgresLogin, PostgresServer, randomPassword, startPostgres } from "./postgres";
-import { localStackRun } from "./localStackRun";
+import { localStackRun, provisionerLogin } from "./localStackRun";
 
 const PASSPHRASE = "live-database-passphrase";
 const DATABASE = "app";
@@ -142,7 +142,7 @@ describe("live: the database secrets engine (PostgreSQL 15) through the Pulumi e
   });
 
   it("holds the provisioner to the declarations on the real server: no other database, SQL, rotation statements or delete", async () => {
-    const token = { token: JSON.parse(fs.readFileSync(localLayout(root).vault.provisionerFile, "utf8")).token as string };
+    const token = { token: await provisionerLogin(localLayout(root), endpoint()) };
     const connection = `database/config/${DATABASE}`;
     const declared = { plugin_name: "postgresql-database-plugin", connection_url: (overrides.engines as any).database.connections[0].connectionUrl, username: ROOT_USER, allowed_roles: ROLE };
     const attempts: Array<[string, string, Record<string, unknown> | undefined]> = [

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { verifyAccess } from "../../access";
 import { consumerDelivery, CSI_PROVIDER_CA_FILE, Manifest } from "../../components/vault/delivery";
-import { ConfigKey, parseConfig, stackConfig } from "../../config";
+import { ConfigKey, parseConfig, stackConfig, withPasswordPlaceholder } from "../../config";
 import { jsonRequest } from "../../local/jsonHttp";
 import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
 import { LocalLayout } from "../../local/localServers";
@@ -206,7 +206,9 @@ describe("live: Kubernetes delivery (CSI provider, Secrets Operator) replayed ag
     const outside = CONSUMERS.map((entry) => (entry.name !== "web" ? entry : {
       ...entry, kubernetes: { ...entry.kubernetes, delivery: { via: "vso", secrets: [{ name: "api-key", mount: "kv", path: "tenants/other/api-key" }] } },
     }));
-    const config = parseConfig(stackConfig(LOCAL_STACK), { env: { VAULT_TOKEN: "checked-only" }, overrides: { ...overrides, consumers: outside } });
+    const raw = stackConfig(LOCAL_STACK);
+    // Only the declarations are checked here: the login's password is a placeholder that goes nowhere.
+    const config = parseConfig(raw, { env: {}, overrides: withPasswordPlaceholder(raw, { ...overrides, consumers: outside }) });
     assert.deepEqual(verifyAccess(config.vaultLayer).problems, [
       "web: kubernetes.delivery.secrets[0] (api-key) needs read on kv/tenants/other/api-key, which its policies do not allow; grant it in policies/tenant.hcl or deliver a path the consumer may read",
     ]);

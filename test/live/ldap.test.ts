@@ -16,7 +16,7 @@ import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack
 import { LocalLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { BIND_DN, Directory, GROUPS_DN, OPERATORS_GROUP, PEOPLE_DN, startDirectory } from "./ldapServer";
-import { localStackRun } from "./localStackRun";
+import { localStackRun, provisionerLogin } from "./localStackRun";
 
 const PASSPHRASE = "live-ldap-passphrase";
 /** Generated per run: none of them may show up in clear anywhere the engine writes. */
@@ -32,7 +32,7 @@ describe("live: people log in through LDAP (a real slapd) to Vault configured by
   const observed: Record<string, string> = {};
   const endpoint = () => up.servers.vault.endpoint;
   const login = (user: string, password: string) => vaultRequest(endpoint(), "POST", `auth/ldap/login/${user}`, { body: { password } });
-  const provisionerToken = () => JSON.parse(fs.readFileSync(layout.vault.provisionerFile, "utf8")).token as string;
+  const provisionerToken = () => provisionerLogin(layout, endpoint());
 
   before(async function () {
     this.timeout(300_000);
@@ -131,7 +131,7 @@ describe("live: people log in through LDAP (a real slapd) to Vault configured by
   });
 
   it("the provisioner's token cannot remap the group, map another, or point Vault at another directory (403)", async () => {
-    const token = provisionerToken();
+    const token = await provisionerToken();
     const attempts: Array<[string, Record<string, unknown>]> = [
       [`auth/ldap/groups/${OPERATORS_GROUP}`, { policies: ["operators", "provisioner"] }],
       ["auth/ldap/groups/staff", { policies: ["operators"] }],

@@ -5,9 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigKey } from "../../config";
+import { ConfigKey, declaredLogin, stackConfig } from "../../config";
+import { LOCAL_STACK } from "../../local/localStack";
 import { runningFromPidFile } from "../../local/backgroundProcess";
 import { localLayout, LocalLayout } from "../../local/localServers";
+import { vaultCall, VaultEndpoint } from "../../local/vaultHttp";
 import { freeLoopbackPort } from "./devVault";
 import { registerCleanup, runDirectory } from "./processes";
 
@@ -38,4 +40,12 @@ export async function localStackRun(name: string): Promise<LocalStackRun> {
     }
   });
   return { root, layout, overrides };
+}
+
+/** The provisioner's token as the Vault provider gets it: Pulumi.local.yaml's userpass login with the password npm start keeps in the folder. */
+export async function provisionerLogin(layout: LocalLayout, endpoint: VaultEndpoint): Promise<string> {
+  const login = declaredLogin(stackConfig(LOCAL_STACK));
+  if (login === undefined) throw new Error(`Pulumi.${LOCAL_STACK}.yaml declares no vault.login`);
+  const password = fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8");
+  return (await vaultCall(endpoint, "POST", `auth/${login.path}/login/${login.username}`, { body: { password } })).auth.client_token;
 }
