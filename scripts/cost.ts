@@ -18,18 +18,19 @@ export const README_FILE = path.join(PROJECT_ROOT, "README.md");
 export const README_STACKS = ["dev", "prod"];
 const PRICES_SECTION = "prices";
 
-/** A stack's cost table, or a one-line note for a stack that creates nothing on AWS. */
-export function stackCostTable(stack: string): string {
+/** A stack's cost table, or undefined for a stack without a cluster (it creates nothing on AWS). */
+export function stackCostTable(stack: string): string | undefined {
   const config = stackDeclarations(stack);
-  if (!config.cluster.enabled) return `Stack \`${stack}\` has no cluster (\`cluster.enabled: false\`): it creates nothing on AWS.\n`;
-  return renderCostTable(estimateMonthlyCost(config.cluster, config.region, EU_WEST_1_PRICES));
+  return config.cluster.enabled ? renderCostTable(estimateMonthlyCost(config.cluster, config.region, EU_WEST_1_PRICES)) : undefined;
 }
+
+const noCluster = (stack: string) => `Stack \`${stack}\` has no cluster (\`cluster.enabled: false\`): it creates nothing on AWS.\n`;
 
 /** The README's generated sections by name: one per stack, and the prices with the assumptions. */
 export function costSections(): Record<string, string> {
   return {
-    ...Object.fromEntries(README_STACKS.map((stack) => [stack, stackCostTable(stack)])),
-    [PRICES_SECTION]: `${renderPriceTable(EU_WEST_1_PRICES)}\nWhat the tables assume:\n\n${renderAssumptions()}`,
+    ...Object.fromEntries(README_STACKS.map((stack) => [stack, stackCostTable(stack) ?? noCluster(stack)])),
+    [PRICES_SECTION]: `${renderPriceTable(EU_WEST_1_PRICES)}\nWhat the tables assume:\n\n${renderAssumptions(EU_WEST_1_PRICES)}`,
   };
 }
 
@@ -60,7 +61,9 @@ function main(argv: string[]): void {
     return;
   }
   if (!values.stack) throw new ConfigError(`cost: --stack is required; usage: ${USAGE}`);
-  process.stdout.write(`# Monthly cost: stack \`${values.stack}\`\n\n${stackCostTable(values.stack)}\n${renderPriceTable(EU_WEST_1_PRICES)}\nWhat the table assumes:\n\n${renderAssumptions()}`);
+  const table = stackCostTable(values.stack);
+  process.stdout.write(`# Monthly cost: stack \`${values.stack}\`\n\n${table === undefined ? noCluster(values.stack)
+    : `${table}\n${renderPriceTable(EU_WEST_1_PRICES)}\nWhat the table assumes:\n\n${renderAssumptions(EU_WEST_1_PRICES)}`}`);
 }
 
 if (require.main === module) runScript(main);

@@ -20,7 +20,7 @@ export interface UsageAssumptions {
   /** Requests the clients cause, a month (each item under 1 KB written, 4 KB read). */
   dynamoDbClientWritesPerMonth: number;
   dynamoDbClientReadsPerMonth: number;
-  /** Seconds between the active node's lock renewals and its lock checks (Vault's DynamoDB backend, as read: 5 s each). */
+  /** Seconds between the active node's lock renewals and its lock checks (DynamoDBLockRenewInterval, DynamoDBWatchRetryInterval: 5 s each). */
   lockRenewSeconds: number;
   lockWatchSeconds: number;
   /** Size of Vault's data in the table (also what point-in-time recovery keeps). */
@@ -169,12 +169,13 @@ export function renderPriceTable(prices: PriceTable): string {
 }
 
 /** The usage the estimate assumes, as a Markdown list. */
-export function renderAssumptions(usage: UsageAssumptions = USAGE_ASSUMPTIONS): string {
+export function renderAssumptions(prices: PriceTable, usage: UsageAssumptions = USAGE_ASSUMPTIONS): string {
+  const readEverySecond = ((usage.hoursPerMonth * 3600) / 1e6) * prices.dynamoDbMillionReads.usd;
   return [
     `- ${usage.hoursPerMonth} hours a month, on-demand prices (no Savings Plans or reservations), no free tier.`,
     `- ${usage.natGbPerMonth} GB a month through the NAT gateways (the Vault package and OS updates at boot, the SSM agent); DynamoDB goes through its free gateway endpoint, KMS and Secrets Manager through the interface endpoints, whose data charge (about $0.01 per GB) is left out.`,
     `- ${usage.loadBalancerCapacityUnits} load balancer capacity unit on average: a light load (under 800 new connections a second, 100,000 active ones, 1 GB an hour).`,
-    `- DynamoDB: each standby tries to take the HA lock every ${HA_LOCK_TIMING.retrySeconds} s (a conditional write, billed when it fails), the active node renews it every ${usage.lockRenewSeconds} s and checks it every ${usage.lockWatchSeconds} s (intervals of Vault's DynamoDB backend as read, not measured); clients add ${usage.dynamoDbClientWritesPerMonth.toLocaleString("en-US")} writes and ${usage.dynamoDbClientReadsPerMonth.toLocaleString("en-US")} reads a month; ${usage.dynamoDbStorageGb} GB of data.`,
+    `- DynamoDB: each standby tries to take the HA lock every ${HA_LOCK_TIMING.retrySeconds} s (a conditional write, billed when it fails), the active node renews it every ${usage.lockRenewSeconds} s and checks it every ${usage.lockWatchSeconds} s (DynamoDBLockRetryInterval, DynamoDBLockRenewInterval and DynamoDBWatchRetryInterval in Vault's physical/dynamodb; not measured); clients add ${usage.dynamoDbClientWritesPerMonth.toLocaleString("en-US")} writes and ${usage.dynamoDbClientReadsPerMonth.toLocaleString("en-US")} reads a month; ${usage.dynamoDbStorageGb} GB of data. Vault's other periodic reads (a standby's leader checks, among others) are not counted: a consistent read every second per node would add about $${dollars(readEverySecond)} a month each.`,
     "- The KMS key at its first year's price: AWS bills each of the first two yearly rotations as another key-month (as known to the author, not confirmed here), so $2 in the second year, $3 from the third.",
     `- EC2 detailed monitoring adds ${usage.detailedMonitoringMetrics} metrics per node. KMS and Secrets Manager requests (a few at each boot and unseal) stay within cents and are left out, as are cross-zone data transfer and the extra node during an instance refresh.`,
     "- Free, so not listed: the VPC, subnets, route tables, internet gateway, security groups, the DynamoDB gateway endpoint, IAM, the Auto Scaling group.",
