@@ -7,7 +7,7 @@ import * as fs from "fs";
 import { ClusterConfig, ConfigError } from "../config";
 import { clusterSchema } from "../config/cluster";
 import { Price, PriceTable } from "../scripts/awsPrices";
-import { costSections, readSection, README_FILE, withSection } from "../scripts/cost";
+import { costSections, readSection, README_FILE, stackCostTable, withSection } from "../scripts/cost";
 import { CostEstimate, dynamoDbRequestsPerMonth, estimateMonthlyCost, USAGE_ASSUMPTIONS } from "../scripts/costEstimate";
 
 const price = (usd: number): Price => ({ usd, unit: "unit", basis: "quoted", source: "test" });
@@ -111,6 +111,11 @@ describe("cost: the README", () => {
     for (const [name, content] of Object.entries(costSections())) {
       assert.equal(readSection(readme, name), content, `README.md's cost section "${name}" is stale: run npm run cost -- --write-readme`);
     }
+  });
+
+  it("prices nothing for a stack without a cluster (local), which creates nothing on AWS", () => {
+    assert.equal(stackCostTable("local"), undefined);
+    assert.match(stackCostTable("dev")!, /\| \*\*total\*\* \|/);
   });
 
   it("writes a section only between its markers, and says so when they are missing", () => {

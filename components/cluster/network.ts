@@ -40,7 +40,7 @@ export const SSM_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages"];
  * zone-hour). DynamoDB is not among them: its gateway endpoint is a route, free of charge.
  */
 export function interfaceEndpointServices(ssmEndpoints: boolean): string[] {
-  return ssmEndpoints ? [...VAULT_ENDPOINT_SERVICES, ...SSM_ENDPOINT_SERVICES] : VAULT_ENDPOINT_SERVICES;
+  return [...VAULT_ENDPOINT_SERVICES, ...(ssmEndpoints ? SSM_ENDPOINT_SERVICES : [])];
 }
 
 /** Carves one private and one public subnet per zone out of the VPC CIDR. */
