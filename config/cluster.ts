@@ -32,6 +32,8 @@ export const clusterSchema = z
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0123456789abcdef0" }).optional(),
     subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0123456789abcdef0" })).optional(),
     singleNatGateway: z.boolean().default(false),
+    // The NAT already carries the SSM agent's HTTPS; endpoints keep sessions working without it, at a price per zone.
+    ssmEndpoints: z.boolean().default(false),
     allowedCidrs: z.array(cidr).default([]),
     allowAnyCidr: z.boolean().default(false),
     healthCheck: z.enum(["active", "unsealed"], { error: 'must be "active" or "unsealed"' }).default("unsealed"),
@@ -76,6 +78,13 @@ export const clusterSchema = z
       if (prefix < 16 || prefix > 24) {
         ctx.addIssue({ code: "custom", path: ["vpcCidr"], input: cluster.vpcCidr, message: "must have a prefix from /16 to /24 (AWS allows /16 to /28; subnets are carved 4 bits deeper)" });
       }
+    }
+    if (existingNetwork && !newNetwork && cluster.ssmEndpoints) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ssmEndpoints"],
+        message: "applies only to a new VPC (vpcCidr); in an existing network its owner provides the ssm, ssmmessages and ec2messages endpoints or a NAT path for the SSM agent",
+      });
     }
     if (existingNetwork) {
       if (cluster.vpcId === undefined) ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required with subnetIds" });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { parseHcl } from "../acl/hcl";
 import { AWS_TYPES, TLS_TYPES } from "../components/resourceTypes";
 import { HA_LOCK_TIMING, HEALTH_CHECK_TIMING, worstCaseFailoverSeconds } from "../components/cluster/loadBalancer";
-import { carveSubnets } from "../components/cluster/network";
+import { carveSubnets, SSM_ENDPOINT_SERVICES } from "../components/cluster/network";
 import { amazonLinuxImageParameter, refreshCheckpoints } from "../components/cluster/nodes";
 import { renderCloudConfig } from "../components/cluster/userData";
 import { STORAGE_ACTIONS } from "../components/cluster/storage";
@@ -293,5 +293,43 @@ describe("cluster: Kubernetes auth needs the API server", () => {
     config["vault-platform:kubernetes"] = { ...config["vault-platform:kubernetes"], host: "https://kubernetes.dev.example.internal" };
     assert.deepEqual(kubernetesEgress(await runProgram(encodeConfig(config), "dev")), []);
     assert.deepEqual(kubernetesEgress(await runProgram(stackConfig("prod"), "prod")), []);
+  });
+});
+
+describe("cluster: SSM Session Manager's path", () => {
+  const interfaceEndpoints = (run: ProgramRun) => ofType(run, AWS_TYPES.vpcEndpoint).filter((endpoint) => endpoint.inputs.vpcEndpointType === "Interface");
+  const withSsmEndpoints = (stack: string, ssmEndpoints: boolean) => {
+    const config = decodeConfig(stackConfig(stack));
+    config["vault-platform:cluster"] = { ...config["vault-platform:cluster"], ssmEndpoints };
+    return runProgram(encodeConfig(config), stack);
+  };
+
+  it("reaches SSM through the NAT by default: interface endpoints for KMS and Secrets Manager only, and the managed SSM policy on the node role", async () => {
+    const run = await runProgram(stackConfig("prod"), "prod");
+    assert.deepEqual(interfaceEndpoints(run).map((endpoint) => endpoint.inputs.serviceName).sort(), ["com.amazonaws.eu-west-1.kms", "com.amazonaws.eu-west-1.secretsmanager"]);
+    assert.equal(onlyOfType(run, AWS_TYPES.rolePolicyAttachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+  });
+
+  it("with ssmEndpoints, adds ssm, ssmmessages and ec2messages endpoints in every private subnet, with private DNS and the endpoints' security group", async () => {
+    const run = await withSsmEndpoints("prod", true);
+    const byService = new Map(interfaceEndpoints(run).map((endpoint) => [endpoint.inputs.serviceName.split(".").pop(), endpoint.inputs]));
+    assert.deepEqual([...byService.keys()].sort(), ["ec2messages", "kms", "secretsmanager", "ssm", "ssmmessages"]);
+    const kms = byService.get("kms")!;
+    for (const service of SSM_ENDPOINT_SERVICES) {
+      const endpoint = byService.get(service)!;
+      assert.equal(endpoint.serviceName, `com.amazonaws.eu-west-1.${service}`);
+      assert.equal(endpoint.privateDnsEnabled, true, `${service} needs private DNS, so the agent's usual host name resolves to it`);
+      assert.equal(endpoint.subnetIds.length, 3, `${service} has an interface in each zone`);
+      assert.deepEqual(endpoint.subnetIds, kms.subnetIds);
+      assert.deepEqual(endpoint.securityGroupIds, kms.securityGroupIds);
+    }
+  });
+
+  it("leaves the existing endpoints' names as they were, so turning it on adds and replaces nothing", async () => {
+    const names = (run: ProgramRun) => interfaceEndpoints(run).map((endpoint) => endpoint.name);
+    const before = names(await withSsmEndpoints("dev", false));
+    const after = names(await withSsmEndpoints("dev", true));
+    assert.deepEqual(after.filter((name) => before.includes(name)), before);
+    assert.equal(after.length, before.length + SSM_ENDPOINT_SERVICES.length);
   });
 });

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "../config";
 interface Workflow {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { environment?: string; env?: Record<string, string>; steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
+  jobs: Record<string, { "runs-on"?: string | string[]; environment?: string; env?: Record<string, string>; steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
 }
 
 const workflow = (name: string) => {
@@ -43,5 +43,13 @@ describe("workflows", () => {
     const plan = steps.findIndex((step) => /npm run -s plan/.test(String(step)));
     assert.ok(plan >= 0 && plan < steps.indexOf("up"), "the plan gates the deploy");
     assert.equal(parsed.permissions.contents, "read");
+  });
+
+  it("deploy.yml runs each stack on that stack's self-hosted runner in its VPC; pull-request jobs never run on a self-hosted runner", () => {
+    // The Vault layer is reached through an internal load balancer: only a runner inside the stack's VPC reaches it.
+    assert.deepEqual(workflow("deploy.yml").parsed.jobs.deploy["runs-on"], ["self-hosted", "linux", "vault-platform-${{ matrix.stack }}"]);
+    for (const [name, job] of Object.entries(workflow("preview.yml").parsed.jobs)) {
+      assert.ok(![job["runs-on"]].flat().includes("self-hosted"), `preview.yml job ${name} runs on a self-hosted runner, inside the VPC`);
+    }
   });
 });

@@ -59,7 +59,7 @@ export class VaultCluster extends pulumi.ComponentResource {
 
     const network = new VaultNetwork(`${name}-network`, {
       ...common, region: args.region, availabilityZones: cluster.availabilityZones, vpcCidr: cluster.vpcCidr,
-      vpcId: cluster.vpcId, subnetIds: cluster.subnetIds, singleNatGateway: cluster.singleNatGateway,
+      vpcId: cluster.vpcId, subnetIds: cluster.subnetIds, singleNatGateway: cluster.singleNatGateway, ssmEndpoints: cluster.ssmEndpoints,
     }, child);
     const identity = new VaultIdentity(`${name}-identity`, { ...common, awsEngine: args.awsEngine }, child);
     const sealKey = new VaultSealKey(`${name}-seal`, { ...common, nodeRoleArn: identity.role.arn }, child);

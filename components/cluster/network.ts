@@ -17,11 +17,31 @@ export interface VaultNetworkArgs extends ClusterComponentArgs {
   singleNatGateway: boolean;
   /** Region, for the VPC endpoint service names. */
   region: string;
+  /** Interface endpoints for the SSM agent too (ssm, ssmmessages, ec2messages), so sessions need no NAT. */
+  ssmEndpoints: boolean;
 }
 
 /** Subnet bits added to the VPC prefix: 16 slots, privates from slot 0, publics from slot 8. */
 const SUBNET_BITS = 4;
 const PUBLIC_SLOT_OFFSET = 8;
+
+/** NAT gateways a new VPC gets: one per zone, or one for all zones with singleNatGateway. */
+export function natGatewayCount(zoneCount: number, singleNatGateway: boolean): number {
+  return singleNatGateway ? 1 : zoneCount;
+}
+
+/** The AWS services Vault itself calls, reached through interface endpoints: unseal and the TLS bundle stay inside AWS. */
+const VAULT_ENDPOINT_SERVICES = ["kms", "secretsmanager"];
+/** What the SSM agent calls (registration, the session channel, commands): AWS's list for Session Manager without internet. */
+export const SSM_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages"];
+
+/**
+ * The interface endpoints of a new VPC, one network interface in each private subnet (each billed per
+ * zone-hour). DynamoDB is not among them: its gateway endpoint is a route, free of charge.
+ */
+export function interfaceEndpointServices(ssmEndpoints: boolean): string[] {
+  return [...VAULT_ENDPOINT_SERVICES, ...(ssmEndpoints ? SSM_ENDPOINT_SERVICES : [])];
+}
 
 /** Carves one private and one public subnet per zone out of the VPC CIDR. */
 export function carveSubnets(vpcCidr: string, zoneCount: number): { privateCidrs: string[]; publicCidrs: string[] } {
@@ -34,7 +54,8 @@ export function carveSubnets(vpcCidr: string, zoneCount: number): { privateCidrs
 
 /**
  * Where the nodes live: a new VPC with private subnets (NAT for the package repository, endpoints for
- * DynamoDB, KMS and Secrets Manager so that storage and unseal traffic stays inside AWS), or an existing one.
+ * DynamoDB, KMS and Secrets Manager so that storage and unseal traffic stays inside AWS, and with
+ * ssmEndpoints for the SSM agent), or an existing one.
  */
 export class VaultNetwork extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -60,13 +81,14 @@ export class VaultNetwork extends pulumi.ComponentResource {
 
     const { privateCidrs, publicCidrs } = carveSubnets(args.vpcCidr, args.availabilityZones.length);
     const natGateways: aws.ec2.NatGateway[] = [];
+    const natCount = natGatewayCount(args.availabilityZones.length, args.singleNatGateway);
     const privateRouteTables: aws.ec2.RouteTable[] = [];
     const privateSubnets = args.availabilityZones.map((zone, index) => {
       const publicSubnet = new aws.ec2.Subnet(`${name}-public-${zone}`, {
         vpcId: vpc.id, availabilityZone: zone, cidrBlock: publicCidrs[index], mapPublicIpOnLaunch: false, tags: tag(`public-${zone}`),
       }, child);
       new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, child);
-      if (!args.singleNatGateway || index === 0) {
+      if (index < natCount) {
         const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: tag(`nat-${zone}`) }, child);
         natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
           subnetId: publicSubnet.id, allocationId: address.id, tags: tag(`nat-${zone}`),
@@ -87,6 +109,7 @@ export class VaultNetwork extends pulumi.ComponentResource {
       vpcId: vpc.id, serviceName: `com.amazonaws.${args.region}.dynamodb`, vpcEndpointType: "Gateway",
       routeTableIds: privateRouteTables.map((table) => table.id), tags: tag("dynamodb"),
     }, child);
+    // The description predates the SSM endpoints; changing it would replace the group (AWS cannot edit it).
     const endpointGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
       vpcId: vpc.id, description: "Interface endpoints for KMS and Secrets Manager", tags: tag("endpoints"),
     }, child);
@@ -94,7 +117,7 @@ export class VaultNetwork extends pulumi.ComponentResource {
       securityGroupId: endpointGroup.id, cidrIpv4: args.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443,
       description: "HTTPS to the AWS API endpoints from inside the VPC",
     }, child);
-    for (const service of ["kms", "secretsmanager"]) {
+    for (const service of interfaceEndpointServices(args.ssmEndpoints)) {
       new aws.ec2.VpcEndpoint(`${name}-${service}`, {
         vpcId: vpc.id, serviceName: `com.amazonaws.${args.region}.${service}`, vpcEndpointType: "Interface",
         privateDnsEnabled: true, subnetIds: privateSubnets.map((subnet) => subnet.id),

@@ -81,6 +81,9 @@ export function amazonLinuxImageParameter(instanceType: string): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 }
 
+/** One-minute EC2 metrics (detailed monitoring) for whatever watches the nodes; billed per metric, so the cost table reads it. */
+export const DETAILED_MONITORING = true;
+
 /** Instance-refresh checkpoints after each replaced node (percentages of the group), the last one 100. */
 export function refreshCheckpoints(nodeCount: number): number[] {
   return Array.from({ length: nodeCount }, (_, index) => Math.ceil((100 * (index + 1)) / nodeCount));
@@ -122,7 +125,7 @@ export class VaultNodes extends pulumi.ComponentResource {
         deviceName: "/dev/xvda",
         ebs: { volumeType: "gp3", volumeSize: args.rootVolumeSizeGb, encrypted: "true", deleteOnTermination: "true" },
       }],
-      monitoring: { enabled: true },
+      monitoring: { enabled: DETAILED_MONITORING },
       userData: userData.apply((text) => Buffer.from(text).toString("base64")),
       tagSpecifications: [{ resourceType: "instance", tags: { Name: nodeName } }],
       updateDefaultVersion: true,
