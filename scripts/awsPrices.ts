@@ -34,6 +34,11 @@ export interface PriceTable {
   dynamoDbGbMonth: Price;
   dynamoDbPitrGbMonth: Price;
   cloudWatchMetricMonth: Price;
+  cloudWatchAlarmMonth: Price;
+  /** Metrics Insights alarms are billed per metric the query reads. */
+  cloudWatchInsightsAlarmMetricMonth: Price;
+  cloudWatchLogsIngestedGb: Price;
+  cloudWatchLogsStoredGbMonth: Price;
 }
 
 /** Where an "assumed" figure should be checked. */
@@ -41,6 +46,7 @@ const EC2_PAGE = "https://aws.amazon.com/ec2/pricing/on-demand/";
 const EBS_PAGE = "https://aws.amazon.com/ebs/pricing/";
 const ELB_PAGE = "https://aws.amazon.com/elasticloadbalancing/pricing/";
 const DYNAMODB_PAGE = "https://aws.amazon.com/dynamodb/pricing/on-demand/";
+const CLOUDWATCH_PAGE = "https://aws.amazon.com/cloudwatch/pricing/";
 const assumed = (usd: number, unit: string, checkAt: string, why = "eu-west-1 list price as known to the author; no source found here") =>
   ({ usd, unit, basis: "assumed", source: `${why}; check ${checkAt}` }) as const;
 const quoted = (usd: number, unit: string, source: string) => ({ usd, unit, basis: "quoted", source }) as const;
@@ -71,4 +77,8 @@ export const EU_WEST_1_PRICES: PriceTable = {
   dynamoDbGbMonth: assumed(0.283, "GB-month", DYNAMODB_PAGE),
   dynamoDbPitrGbMonth: assumed(0.226, "GB-month", DYNAMODB_PAGE),
   cloudWatchMetricMonth: quoted(0.3, "metric-month", "ryuzoji.com/archives/969: EC2 detailed monitoring is 7 metrics per instance at $0.30 per metric per month (region assumed the same)"),
+  cloudWatchAlarmMonth: assumed(0.1, "standard-resolution alarm-month", CLOUDWATCH_PAGE),
+  cloudWatchInsightsAlarmMetricMonth: assumed(0.1, "metric-month read by a Metrics Insights alarm", CLOUDWATCH_PAGE),
+  cloudWatchLogsIngestedGb: assumed(0.57, "GB ingested", CLOUDWATCH_PAGE),
+  cloudWatchLogsStoredGbMonth: assumed(0.03, "GB-month stored", CLOUDWATCH_PAGE),
 };

@@ -7,7 +7,9 @@
 import { ClusterConfig, ConfigError, PROJECT } from "../config";
 import { HA_LOCK_TIMING } from "../components/cluster/loadBalancer";
 import { interfaceEndpointServices, natGatewayCount } from "../components/cluster/network";
+import { alarmSpecs } from "../components/cluster/alarms";
 import { DETAILED_MONITORING } from "../components/cluster/nodes";
+import { EXPORTED_VAULT_METRICS } from "../components/cluster/telemetry";
 import { Price, PriceTable } from "./awsPrices";
 
 /** What the table assumes about use, each stated in the README; none of it is measured. */
@@ -27,6 +29,10 @@ export interface UsageAssumptions {
   dynamoDbStorageGb: number;
   /** Metrics EC2 detailed monitoring adds per instance. */
   detailedMonitoringMetrics: number;
+  /** Audit log shipped a month (about 1 KB per request and per response: some 500,000 requests). */
+  auditLogGbPerMonth: number;
+  /** DynamoDB operations Vault calls, each a metric the Metrics Insights alarms read. */
+  dynamoDbOperations: number;
 }
 
 export const USAGE_ASSUMPTIONS: UsageAssumptions = {
@@ -39,6 +45,8 @@ export const USAGE_ASSUMPTIONS: UsageAssumptions = {
   lockWatchSeconds: 5,
   dynamoDbStorageGb: 1,
   detailedMonitoringMetrics: 7,
+  auditLogGbPerMonth: 1,
+  dynamoDbOperations: 6,
 };
 
 export interface CostLine {
@@ -118,6 +126,16 @@ export function estimateMonthlyCost(cluster: ClusterConfig, region: string, pric
   line("DynamoDB reads (lock checks + assumed client use)", `${millions(requests.reads)} M`, prices.dynamoDbMillionReads, requests.reads / 1e6);
   line("DynamoDB storage (assumed size)", `${usage.dynamoDbStorageGb} GB`, prices.dynamoDbGbMonth, usage.dynamoDbStorageGb);
   line("DynamoDB point-in-time recovery", `${usage.dynamoDbStorageGb} GB`, prices.dynamoDbPitrGbMonth, usage.dynamoDbStorageGb);
+  // The agent publishes each name twice: its own series and the roll-up the alarms read (telemetry.ts); the clock and disk metrics add two names.
+  const customMetrics = (EXPORTED_VAULT_METRICS.length + 2) * 2;
+  line("CloudWatch custom metrics (Vault, clock, disk)", `${customMetrics} metrics`, prices.cloudWatchMetricMonth, customMetrics);
+  const alarms = alarmSpecs({ namePrefix: "", namespace: "", healthCheck: cluster.healthCheck, nodeCount: nodes, tableName: "", arnSuffixes: { loadBalancer: "", targetGroup: "" } });
+  const insightAlarms = alarms.filter((spec) => "query" in spec.metric).length;
+  line("CloudWatch alarms", `${alarms.length - insightAlarms} alarms`, prices.cloudWatchAlarmMonth, alarms.length - insightAlarms);
+  line("CloudWatch Metrics Insights alarms (DynamoDB)", `${insightAlarms} × ${usage.dynamoDbOperations} metrics`, prices.cloudWatchInsightsAlarmMetricMonth, insightAlarms * usage.dynamoDbOperations);
+  line("Audit log shipped to CloudWatch Logs (assumed volume)", `${usage.auditLogGbPerMonth} GB`, prices.cloudWatchLogsIngestedGb, usage.auditLogGbPerMonth);
+  const keptGb = usage.auditLogGbPerMonth * Math.min(12, cluster.auditLogRetentionDays / 30);
+  line("Audit log kept (steady state, first year at most)", `${keptGb.toFixed(1)} GB`, prices.cloudWatchLogsStoredGbMonth, keptGb);
 
   return { region, takenOn: prices.takenOn, lines, totalUsd: lines.reduce((sum, item) => sum + item.monthlyUsd, 0) };
 }
@@ -157,7 +175,11 @@ export function renderPriceTable(prices: PriceTable): string {
     ["DynamoDB on-demand reads", prices.dynamoDbMillionReads],
     ["DynamoDB storage", prices.dynamoDbGbMonth],
     ["DynamoDB point-in-time recovery", prices.dynamoDbPitrGbMonth],
-    ["CloudWatch metric (detailed monitoring)", prices.cloudWatchMetricMonth],
+    ["CloudWatch metric (detailed monitoring, custom metrics)", prices.cloudWatchMetricMonth],
+    ["CloudWatch standard alarm", prices.cloudWatchAlarmMonth],
+    ["CloudWatch Metrics Insights alarm, per metric read", prices.cloudWatchInsightsAlarmMetricMonth],
+    ["CloudWatch Logs ingestion", prices.cloudWatchLogsIngestedGb],
+    ["CloudWatch Logs storage", prices.cloudWatchLogsStoredGbMonth],
   ];
   return [
     `Prices for ${prices.region}, taken on ${prices.takenOn}, in USD, without tax or free tiers:`,
@@ -178,6 +200,7 @@ export function renderAssumptions(prices: PriceTable, usage: UsageAssumptions = 
     `- DynamoDB: each standby tries to take the HA lock every ${HA_LOCK_TIMING.retrySeconds} s (a conditional write, billed when it fails), the active node renews it every ${usage.lockRenewSeconds} s and checks it every ${usage.lockWatchSeconds} s (DynamoDBLockRetryInterval, DynamoDBLockRenewInterval and DynamoDBWatchRetryInterval in Vault's physical/dynamodb; not measured); clients add ${usage.dynamoDbClientWritesPerMonth.toLocaleString("en-US")} writes and ${usage.dynamoDbClientReadsPerMonth.toLocaleString("en-US")} reads a month; ${usage.dynamoDbStorageGb} GB of data. Vault's other periodic reads (a standby's leader checks, among others) are not counted: a consistent read every second per node would add about $${dollars(readEverySecond)} a month each.`,
     "- The KMS key at its first year's price: AWS bills each of the first two yearly rotations as another key-month (as known to the author, not confirmed here), so $2 in the second year, $3 from the third.",
     `- EC2 detailed monitoring adds ${usage.detailedMonitoringMetrics} metrics per node. KMS and Secrets Manager requests (a few at each boot and unseal) stay within cents and are left out, as are cross-zone data transfer and the extra node during an instance refresh.`,
+    `- Monitoring: ${usage.auditLogGbPerMonth} GB of audit log a month (about 1 KB per request and per response); the Metrics Insights alarms read one ThrottledRequests or SystemErrors series per DynamoDB operation Vault calls (${usage.dynamoDbOperations}); SNS notifications stay within its free tier.`,
     "- Free, so not listed: the VPC, subnets, route tables, internet gateway, security groups, the DynamoDB gateway endpoint, IAM, the Auto Scaling group.",
   ].join("\n") + "\n";
 }

@@ -30,6 +30,10 @@ const PRICES: PriceTable = {
   dynamoDbGbMonth: price(0.3),
   dynamoDbPitrGbMonth: price(0.2),
   cloudWatchMetricMonth: price(0.3),
+  cloudWatchAlarmMonth: price(0.11),
+  cloudWatchInsightsAlarmMetricMonth: price(0.13),
+  cloudWatchLogsIngestedGb: price(0.5),
+  cloudWatchLogsStoredGbMonth: price(0.07),
 };
 const HOURS = USAGE_ASSUMPTIONS.hoursPerMonth;
 

@@ -55,7 +55,10 @@ describe("operations: telemetry, audit shipping, alarms, leaving the cluster", (
     const agent = JSON.parse(renderCloudWatchAgentConfig({ namespace: metricsNamespace("vault-dev"), auditLogPath: "/var/log/vault/audit.log", auditLogGroupName: auditLogGroupName("vault-dev") }));
 
     it("Vault sends statsd to the agent's loopback listener, without host names, under a fixed cluster name the alarm names", () => {
-      assert.deepEqual(hcl.telemetry, [{ statsd_address: STATSD_ADDRESS, disable_hostname: true }]);
+      assert.deepEqual(hcl.telemetry, [{
+        statsd_address: STATSD_ADDRESS, disable_hostname: true, filter_default: false,
+        prefix_filter: ["+vault.core.active", "+vault.audit.log_request_failure", "+vault.audit.log_response_failure", "+vault.core.handle_request", "+vault.expire.num_leases"],
+      }]);
       assert.equal(hcl.cluster_name, VAULT_CLUSTER_NAME);
       assert.equal(NODE_METRICS.active, `vault.core.active.${VAULT_CLUSTER_NAME}`);
       assert.equal(agent.metrics.metrics_collected.statsd.service_address, hcl.telemetry[0].statsd_address);
@@ -67,6 +70,7 @@ describe("operations: telemetry, audit shipping, alarms, leaving the cluster", (
       assert.deepEqual(agent.metrics.aggregation_dimensions, [[]]);
       assert.deepEqual(agent.metrics.metrics_collected.disk, { resources: ["/"], measurement: ["used_percent"], metrics_collection_interval: 60 });
       assert.equal(agent.agent.run_as_user, "root", "Vault writes the audit log 0600 as its own user");
+      assert.equal(agent.agent.omit_hostname, true, "one series per metric, not one per node");
     });
 
     it("ships the audit log file to the stack's log group, one stream per instance", () => {

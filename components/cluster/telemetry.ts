@@ -27,16 +27,25 @@ export const NODE_METRICS = {
   diskUsedPercent: "disk_used_percent",
 } as const;
 
+/**
+ * The Vault metrics that leave the node: every statsd name becomes a CloudWatch custom metric (billed per
+ * metric-month), and Vault emits about a hundred, so only the alarmed ones pass, plus request latency and
+ * the lease count that an operator reads first (Vault's telemetry `prefix_filter`, with `filter_default = false`).
+ */
+export const EXPORTED_VAULT_METRICS = ["vault.core.active", NODE_METRICS.auditRequestFailure, NODE_METRICS.auditResponseFailure, "vault.core.handle_request", "vault.expire.num_leases"];
+
 /** The CloudWatch namespace of a stack's node metrics. */
 export function metricsNamespace(namePrefix: string): string {
   return `VaultPlatform/${namePrefix}`;
 }
 
-/** The telemetry stanza of vault.hcl: statsd to the local agent, no host name in metric names (so nodes roll up). */
+/** The telemetry stanza of vault.hcl: statsd to the local agent, no host name in metric names (so nodes roll up), the exported metrics only. */
 export function renderTelemetryStanza(): string {
   return `telemetry {
   statsd_address   = "${STATSD_ADDRESS}"
   disable_hostname = true
+  filter_default   = false
+  prefix_filter    = [${EXPORTED_VAULT_METRICS.map((name) => `"+${name}"`).join(", ")}]
 }
 `;
 }
@@ -52,15 +61,15 @@ export interface CloudWatchAgentParams {
 
 /**
  * The CloudWatch agent's config. Metrics are rolled up to no dimension (`aggregation_dimensions: [[]]`), so
- * one alarm covers every node: Maximum of `vault.core.active` is 1 while any node is active. The agent runs
- * as root because Vault writes the audit log 0600 as its own user.
+ * one alarm covers every node: Maximum of `vault.core.active` is 1 while any node is active. No host
+ * dimension (`omit_hostname`): per-node series would multiply the custom metrics by the node count. The
+ * agent runs as root because Vault writes the audit log 0600 as its own user.
  */
 export function renderCloudWatchAgentConfig(params: CloudWatchAgentParams): string {
   const config = {
-    agent: { metrics_collection_interval: 60, run_as_user: "root" },
+    agent: { metrics_collection_interval: 60, run_as_user: "root", omit_hostname: true },
     metrics: {
       namespace: params.namespace,
-      append_dimensions: { InstanceId: "${aws:InstanceId}" },
       aggregation_dimensions: [[]],
       metrics_collected: {
         statsd: { service_address: STATSD_ADDRESS, metrics_collection_interval: 10, metrics_aggregation_interval: 60 },

@@ -18,6 +18,8 @@ export const VAULT_TLS_DIR = "/opt/vault/tls";
 const BOOTSTRAP_PATH = "/usr/local/sbin/vault-bootstrap";
 const CLOCK_CHECK_PATH = "/usr/local/sbin/vault-clock-check";
 export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/vault-platform.json";
+/** Where the amazon-cloudwatch-agent package installs its control script (not on root's PATH). */
+export const CLOUDWATCH_AGENT_CTL = "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl";
 
 export interface VaultConfigParams {
   /** AWS region of the table and the key. */
@@ -154,7 +156,7 @@ systemctl enable --now chronyd
 systemctl daemon-reload
 systemctl restart logrotate.timer
 # Metrics and the audit log leave the node through the CloudWatch agent (config written by cloud-init).
-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c 'file:${CLOUDWATCH_AGENT_CONFIG}'
+'${CLOUDWATCH_AGENT_CTL}' -a fetch-config -m ec2 -s -c 'file:${CLOUDWATCH_AGENT_CONFIG}'
 systemctl enable --now vault-clock-check.timer
 systemctl enable --now vault
 # vault.service is Type=notify: "active" means Vault started and listens. One that keeps failing (a bad

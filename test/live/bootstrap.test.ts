@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { parseHcl } from "../../acl/hcl";
-import { NODE_IP_PLACEHOLDER } from "../../components/cluster/userData";
+import { CLOUDWATCH_AGENT_CONFIG, NODE_IP_PLACEHOLDER } from "../../components/cluster/userData";
 import { nodeCloudConfig } from "../../scripts/planReport";
 import { computedState, runProgram, unwrapSecret } from "../../offline/runtime";
 import { stackConfig } from "../../config";
@@ -39,7 +39,12 @@ const REGION = stackConfig(STACK)["aws:region"];
 /** What a node that gives up asks the Auto Scaling API, with the instance ID from IMDS. */
 const MARK_UNHEALTHY = ["autoscaling", "set-instance-health", "--region", REGION, "--instance-id", INSTANCE_ID,
   "--health-status", "Unhealthy", "--no-should-respect-grace-period"];
-const STARTED = ["enable --now chronyd", "daemon-reload", "restart logrotate.timer", "enable --now vault", "is-active --quiet vault"];
+/** The units started before vault.service is checked, in order. */
+const STARTED_BEFORE_CHECK = ["enable --now chronyd", "daemon-reload", "restart logrotate.timer",
+  "enable --now vault-clock-check.timer", "enable --now vault"];
+/** The termination watcher (lifecycle hook) starts only once Vault is active. */
+const STARTED = [...STARTED_BEFORE_CHECK, "is-active --quiet vault", "enable --now vault-lifecycle"];
+const AGENT_STARTED = [`-a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_CONFIG}`];
 
 /** The script's sleeps before its n-th attempt at one call: the first delay, doubled each time. */
 function sleepMsBefore(attempt: number): number {
@@ -167,8 +172,12 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
       assert.equal(config.cluster_addr, `https://${NODE_IP}:8201`);
     });
 
-    it("starts chrony, reloads systemd, enables vault, then checks that vault.service is active, in that order", () => {
+    it("starts chrony, reloads systemd, starts the clock check and vault, checks that vault.service is active, then starts the step-down service, in that order", () => {
       assert.deepEqual(result.systemctlCalls, STARTED);
+    });
+
+    it("starts the CloudWatch agent once, with the config cloud-init wrote", () => {
+      assert.deepEqual(result.cloudWatchAgentCalls, AGENT_STARTED);
     });
   });
 
@@ -200,7 +209,8 @@ describe("node bootstrap script, run in a namespace sandbox", () => {
     assert.notEqual(result.exitCode, 0);
     assert.match(result.stderr, new RegExp(`^vault-bootstrap: vault.service active unreachable after ${ATTEMPTS} attempts$`, "m"));
     assert.deepEqual(result.awsCalls, [node.expectedAwsArgs, MARK_UNHEALTHY]);
-    assert.deepEqual(result.systemctlCalls, [...STARTED.slice(0, -1), ...Array(ATTEMPTS).fill("is-active --quiet vault")]);
+    assert.deepEqual(result.systemctlCalls, [...STARTED_BEFORE_CHECK, ...Array(ATTEMPTS).fill("is-active --quiet vault")],
+      "no step-down service on a node that never served");
   });
 
   it("rides out an IMDS that fails the first 2 token PUTs and the first local-ipv4 GET", async () => {

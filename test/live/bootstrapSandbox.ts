@@ -2,12 +2,13 @@
  * Runs a node's bootstrap script for real without touching the host: inside a network namespace
  * (where the fake IMDS answers on 169.254.169.254) and a private mount namespace where tmpfs and an
  * /etc overlay take every write, copies of /etc/passwd and /etc/group add the `vault` user and group,
- * and stubs stand in for the tools only an EC2 node has (aws, systemctl, update-ca-trust).
+ * and stubs stand in for the tools only an EC2 node has (aws, systemctl, update-ca-trust, the CloudWatch agent's control script).
  * The results are stat'ed and copied out from inside the same mount namespace, before it goes away.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { NodeCloudConfig } from "../../scripts/planReport";
+import { CLOUDWATCH_AGENT_CTL } from "../../components/cluster/userData";
 import { logTail, runDirectory, startProcess, stopProcess, waitFor } from "./processes";
 
 export type NodeFile = NodeCloudConfig["write_files"][number];
@@ -54,6 +55,8 @@ export interface BootstrapResult {
   systemctlCalls: string[];
   /** The anchors folder's listing at each `update-ca-trust` call. */
   caTrustUpdates: string[];
+  /** Arguments of each CloudWatch agent control call, space-joined. */
+  cloudWatchAgentCalls: string[];
 }
 
 const SCRIPT_TIMEOUT_MS = 60_000;
@@ -95,6 +98,7 @@ export async function runBootstrap(spec: BootstrapCase): Promise<BootstrapResult
     awsCalls: lines("aws-calls").map((line) => JSON.parse(line)),
     systemctlCalls: lines("systemctl-calls"),
     caTrustUpdates: lines("update-ca-trust-calls"),
+    cloudWatchAgentCalls: lines("amazon-cloudwatch-agent-ctl-calls"),
   };
 }
 
@@ -117,6 +121,7 @@ ${awsAnswer}`,
     },
     systemctl: { record: `echo "$*"`, act: spec.vaultStarts === false ? `if [ "$call" = "is-active --quiet vault" ]; then exit 3; fi` : "" },
     "update-ca-trust": { record: "ls -A /etc/pki/ca-trust/source/anchors | paste -sd, -", act: "" },
+    [path.basename(CLOUDWATCH_AGENT_CTL)]: { record: `echo "$*"`, act: "" },
   };
   for (const [name, stub] of Object.entries(stubs)) {
     fs.writeFileSync(path.join(dir, "bin", name), `#!/usr/bin/env bash
@@ -166,6 +171,8 @@ mount --bind ${quote(path.join(dir, "group"))} /etc/group
 ${TMPFS_DIRS.map((target) => `mount -t tmpfs ${tag}-tmpfs ${target}`).join("\n")}
 mkdir -p ${PREEXISTING_DIRS.join(" ")}
 ${installs.join("\n")}
+# The agent's package puts its control script off PATH; the script calls it by that path.
+install -D -m 0755 ${quote(path.join(dir, "bin", path.basename(CLOUDWATCH_AGENT_CTL)))} ${quote(CLOUDWATCH_AGENT_CTL)}
 
 start=$(date +%s%3N)
 status=0
