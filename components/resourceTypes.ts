@@ -5,6 +5,9 @@
 
 export const AWS_TYPES = {
   autoScalingGroup: "aws:autoscaling/group:Group",
+  backupPlan: "aws:backup/plan:Plan",
+  backupSelection: "aws:backup/selection:Selection",
+  backupVault: "aws:backup/vault:Vault",
   table: "aws:dynamodb/table:Table",
   elasticIp: "aws:ec2/eip:Eip",
   internetGateway: "aws:ec2/internetGateway:InternetGateway",
