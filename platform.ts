@@ -18,6 +18,8 @@ export interface PlatformOutputs {
   caCertificate?: pulumi.Output<string>;
   kmsKeyArn?: pulumi.Output<string>;
   storageTable?: pulumi.Output<string>;
+  backupVault?: pulumi.Output<string>;
+  backupPlanId?: pulumi.Output<string>;
   autoScalingGroup?: pulumi.Output<string>;
   alarmTopicArn?: pulumi.Output<string>;
   failoverSeconds?: number;
@@ -89,8 +91,8 @@ export function createPlatform(config: PlatformConfig, { enforceAccess = true }:
     });
     Object.assign(outputs, {
       vaultAddress: cluster.vaultAddress, loadBalancerDnsName: cluster.loadBalancerDnsName, caCertificate: cluster.caCertificate,
-      kmsKeyArn: cluster.kmsKeyArn, storageTable: cluster.storageTable, autoScalingGroup: cluster.autoScalingGroup,
-      alarmTopicArn: cluster.alarmTopicArn, failoverSeconds: cluster.failoverSeconds,
+      kmsKeyArn: cluster.kmsKeyArn, storageTable: cluster.storageTable, backupVault: cluster.backupVault, backupPlanId: cluster.backupPlanId,
+      autoScalingGroup: cluster.autoScalingGroup, alarmTopicArn: cluster.alarmTopicArn, failoverSeconds: cluster.failoverSeconds,
     });
     vaultAddress = config.vault.address ?? cluster.vaultAddress;
     caCertificate = cluster.caCertificate;

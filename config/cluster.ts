@@ -13,6 +13,41 @@ const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+/**
+ * An AWS Backup schedule: `cron(minutes hours day-of-month month day-of-week year)`, one of day-of-month and
+ * day-of-week "?" (AWS's rule), and a single minute so that it runs at most hourly (AWS Backup's shortest
+ * frequency). A `rate(...)` expression is refused: a fixed time of day keeps the backup out of working hours.
+ */
+const AWS_CRON_FIELD = /^[0-9A-Z*?,\/#L W-]+$/;
+export function isAwsBackupCron(value: string): boolean {
+  const match = /^cron\(([^()]+)\)$/.exec(value);
+  if (!match) return false;
+  const fields = match[1].trim().split(/\s+/);
+  if (fields.length !== 6 || !fields.every((field) => AWS_CRON_FIELD.test(field))) return false;
+  const [minutes, , dayOfMonth, , dayOfWeek] = fields;
+  if (!/^\d{1,2}$/.test(minutes) || Number(minutes) > 59) return false;
+  return (dayOfMonth === "?") !== (dayOfWeek === "?");
+}
+
+export const BACKUP_DEFAULTS = { schedule: "cron(0 3 * * ? *)", retentionDays: 35 } as const;
+/** Days AWS Backup keeps a daily recovery point: a week at least (time to notice a bad write), ten years at most. */
+export const BACKUP_RETENTION_DAYS = { min: 7, max: 3650 } as const;
+
+const backupSchema = z.strictObject({
+  schedule: z.string({ error: "must be a string such as \"cron(0 3 * * ? *)\"" }).refine(isAwsBackupCron, {
+    error: "must be an AWS Backup cron expression such as \"cron(0 3 * * ? *)\" (UTC; six fields: minutes hours day-of-month month day-of-week year; one of day-of-month and day-of-week \"?\"; a single minute, since AWS Backup runs at most hourly)",
+  }).default(BACKUP_DEFAULTS.schedule),
+  retentionDays: z.number({ error: "must be a number of days" }).int({ error: "must be a whole number of days" })
+    .min(BACKUP_RETENTION_DAYS.min, { error: `must be at least ${BACKUP_RETENTION_DAYS.min} days (time to notice a bad write before the last good copy expires)` })
+    .max(BACKUP_RETENTION_DAYS.max, { error: `must be at most ${BACKUP_RETENTION_DAYS.max} days (10 years)` })
+    .default(BACKUP_DEFAULTS.retentionDays),
+});
+
+/** DynamoDB's table-name rule: 3 to 255 of letters, digits, "_", "-" and ".". */
+const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+  error: "must be a DynamoDB table name (3 to 255 letters, digits, _ - .), the table restored from a backup or point in time (see the README, \"Backups and restore\")",
+});
+
 export const clusterSchema = z
   .strictObject({
     enabled: z.literal(true, { error: "must be true or false" }).default(true),
@@ -53,6 +88,14 @@ export const clusterSchema = z
       error: `must be one of CloudWatch Logs' retention periods in days: ${LOG_RETENTION_DAYS.join(", ")}`,
     }).default(365),
     rootVolumeSizeGb: z.number().int({ error: "must be a whole number" }).min(8, { error: "must be at least 8" }).max(1024, { error: "must be at most 1024" }).default(20),
+    /** AWS Backup of the storage table, on top of its point-in-time recovery. */
+    backup: backupSchema.default({ ...BACKUP_DEFAULTS }),
+    /**
+     * The table the nodes use instead of the one this program created: a table restored from a backup or
+     * a point in time (always a new table). The program's own table stays as it is (protected; never
+     * replaced or deleted by Pulumi).
+     */
+    storageTableName: tableName.optional(),
   })
   .superRefine((cluster, ctx) => {
     // Judged only against a valid node count, so one mistake gives one message.

@@ -96,6 +96,14 @@ export const RESOURCE_RULES: ResourceRule[] = [
     check: (r) => (r.props.billingMode === "PAY_PER_REQUEST" ? undefined : `billingMode must be PAY_PER_REQUEST (got ${r.props.billingMode ?? "unset"})`),
   },
   {
+    name: "backup-vault-protected", types: [AWS_TYPES.backupVault],
+    description: "The backup vault holds a copy of every secret: protected in Pulumi, and AWS may not empty it on delete.",
+    check: (r) => {
+      if (!r.protect) return "the backup vault must have protect: true";
+      return isTrue(r.props.forceDestroy) ? "forceDestroy must not be true (it deletes every recovery point with the vault)" : undefined;
+    },
+  },
+  {
     name: "launch-template-imdsv2", types: [AWS_TYPES.launchTemplate],
     description: "IMDSv2 only: instance credentials cannot be stolen through a server-side request forgery.",
     check: (r) => (r.props.metadataOptions?.httpTokens === "required" ? undefined : "metadataOptions.httpTokens must be \"required\""),
@@ -260,6 +268,13 @@ export const STACK_RULES: StackRule[] = [
       const policies = resources.filter((r) => r.type === AWS_TYPES.secretPolicy).length;
       return policies < secrets ? [`${secrets} secret(s) but ${policies} aws:secretsmanager/secretPolicy:SecretPolicy`] : [];
     },
+  },
+  {
+    name: "storage-table-backed-up",
+    description: "When the stack declares the storage table, an AWS Backup selection backs a table up on a plan.",
+    check: (resources) => (resources.some((r) => r.type === AWS_TYPES.table)
+      && !(resources.some((r) => r.type === AWS_TYPES.backupPlan) && resources.some((r) => r.type === AWS_TYPES.backupSelection && list(r.props.resources).length > 0))
+      ? ["the storage table has no aws:backup/selection:Selection on an aws:backup/plan:Plan"] : []),
   },
   {
     name: "vault-audit-enabled",

@@ -77,6 +77,8 @@ export function computedState(type: string, name: string, inputs: Record<string,
   const arn = (service: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT_ID}:${name}`;
   switch (type) {
     case AWS_TYPES.table: return { name: `${name}-abc123`, arn: arn("dynamodb") };
+    case AWS_TYPES.backupVault: return { name: `${name}-abc123`, arn: arn("backup") };
+    case AWS_TYPES.backupPlan: return { arn: arn("backup"), version: `${name}-version-1` };
     // KMS names a key by a UUID, and its ARN ends in key/<that UUID> (local-kms, like KMS, resolves nothing else).
     case AWS_TYPES.kmsKey: {
       const keyId = uuidFromSeed(name);

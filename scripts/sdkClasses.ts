@@ -9,7 +9,7 @@ export type ResourceClass = new (name: string, args: Record<string, unknown>, op
 
 /** The SDK modules whose classes the program constructs (components/ and platform.ts). */
 const SDK_MODULES: object[] = [
-  aws.autoscaling, aws.cloudwatch, aws.dynamodb, aws.ec2, aws.iam, aws.kms, aws.lb, aws.secretsmanager, aws.sns, aws.vpc, tls,
+  aws.autoscaling, aws.backup, aws.cloudwatch, aws.dynamodb, aws.ec2, aws.iam, aws.kms, aws.lb, aws.secretsmanager, aws.sns, aws.vpc, tls,
   vault, vault.approle, vault.aws, vault.database, vault.generic, vault.jwt, vault.kubernetes, vault.kv, vault.ldap,
   vault.pkisecret, vault.tokenauth, vault.transit, k8s.core.v1, k8s.rbac.v1, k8s.helm.v3,
 ];

@@ -111,8 +111,11 @@ for (const [stack, expected] of [
     });
 
     it("gives operators SSM Session Manager, and the nodes an EC2-only trust policy", () => {
-      assert.equal(onlyOfType(run, AWS_TYPES.rolePolicyAttachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-      const trust = JSON.parse(onlyOfType(run, AWS_TYPES.role).inputs.assumeRolePolicy);
+      const nodeRole = ofType(run, AWS_TYPES.role).filter((role) => role.name === "vault-identity-role");
+      assert.equal(nodeRole.length, 1);
+      const attached = ofType(run, AWS_TYPES.rolePolicyAttachment).filter((attachment) => attachment.parent === nodeRole[0].parent);
+      assert.deepEqual(attached.map((attachment) => attachment.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+      const trust = JSON.parse(nodeRole[0].inputs.assumeRolePolicy);
       assert.deepEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
       assert.equal(ofType(run, "aws:iam/accessKey:AccessKey").length, 0);
     });
@@ -206,8 +209,42 @@ for (const [stack, expected] of [
       assert.equal(group.launchTemplate.version, String(computedState(template.type, template.name, template.inputs).latestVersion), "the group follows the template's latest version");
     });
 
-    it("exports the address, CA, key, table, group and the worst-case failover time", () => {
+    it("backs the table up daily with AWS Backup: the configured schedule and retention, into a protected vault", () => {
+      const vault = onlyOfType(run, AWS_TYPES.backupVault);
+      assert.equal(vault.protect, true);
+      assert.equal(vault.inputs.forceDestroy, false);
+      assert.equal(vault.inputs.kmsKeyArn, undefined, "encrypted with the account's aws/backup key");
+      const plan = onlyOfType(run, AWS_TYPES.backupPlan).inputs;
+      assert.equal(plan.rules.length, 1);
+      const [rule] = plan.rules;
+      assert.deepEqual(
+        { schedule: rule.schedule, deleteAfter: rule.lifecycle.deleteAfter, vault: rule.targetVaultName },
+        { schedule: "cron(0 3 * * ? *)", deleteAfter: 35, vault: computedState(vault.type, vault.name, vault.inputs).name },
+      );
+      assert.ok(rule.startWindow >= 60 && rule.completionWindow > rule.startWindow, "AWS needs at least 60 min to start and more to complete");
+    });
+
+    it("selects exactly the storage table, backed up by a role only AWS Backup assumes, with its two managed policies", () => {
+      const selection = onlyOfType(run, AWS_TYPES.backupSelection);
+      const table = onlyOfType(run, AWS_TYPES.table);
+      assert.deepEqual(selection.inputs.resources, [computedState(table.type, table.name, table.inputs).arn]);
+      assert.equal(selection.inputs.planId, `${onlyOfType(run, AWS_TYPES.backupPlan).name}-id`);
+      const role = ofType(run, AWS_TYPES.role).find((candidate) => candidate.name === "vault-backup-role")!;
+      assert.equal(selection.inputs.iamRoleArn, computedState(role.type, role.name, role.inputs).arn);
+      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      const attachments = ofType(run, AWS_TYPES.rolePolicyAttachment).filter((attachment) => attachment.inputs.role === computedState(role.type, role.name, role.inputs).name);
+      assert.deepEqual(attachments.map((attachment) => attachment.inputs.policyArn).sort(), [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+      ]);
+      for (const attachment of attachments) assert.ok(selection.dependencies.includes(attachment.urn), "the selection waits for the role's policies");
+      assert.equal(ofType(run, AWS_TYPES.rolePolicy).filter((policy) => policy.inputs.role === computedState(role.type, role.name, role.inputs).name).length, 0, "no inline grant beyond the managed policies");
+    });
+
+    it("exports the address, CA, key, table, backups, group and the worst-case failover time", () => {
       const outputs = run.resolved;
+      assert.equal(outputs.backupVault, "vault-backup-vault-abc123");
+      assert.equal(outputs.backupPlanId, "vault-backup-plan-id");
       assert.match(outputs.vaultAddress, /^https:\/\/.+:8200$/);
       assert.match(outputs.caCertificate, /BEGIN CERTIFICATE/);
       assert.equal(outputs.kmsKeyArn, SEAL_KEY_ARN);
@@ -269,6 +306,30 @@ describe("cluster: an existing network", () => {
   });
 });
 
+describe("cluster: backups and a restored table", () => {
+  it("takes the backup schedule and retention from config", async () => {
+    const config = decodeConfig(stackConfig("dev"));
+    config["vault-platform:cluster"].backup = { schedule: "cron(30 1 ? * SUN *)", retentionDays: 90 };
+    const [rule] = onlyOfType(await runProgram(encodeConfig(config), "dev"), AWS_TYPES.backupPlan).inputs.rules;
+    assert.deepEqual([rule.schedule, rule.lifecycle.deleteAfter], ["cron(30 1 ? * SUN *)", 90]);
+  });
+
+  it("storageTableName points the nodes, their grants and the backups at the restored table, and keeps the program's table as it is", async () => {
+    const config = decodeConfig(stackConfig("dev"));
+    const before = await runProgram(encodeConfig(config), "dev");
+    config["vault-platform:cluster"].storageTableName = "vault-dev-restored-20261205";
+    const run = await runProgram(encodeConfig(config), "dev");
+    const restoredArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/vault-dev-restored-20261205";
+    const table = onlyOfType(run, AWS_TYPES.table);
+    assert.deepEqual([table.urn, table.inputs, table.protect], [onlyOfType(before, AWS_TYPES.table).urn, onlyOfType(before, AWS_TYPES.table).inputs, true], "the program's table is unchanged and still protected");
+    assert.equal(parseHcl(renderedVaultConfig(run.registrations)!, "vault.hcl").storage[0].dynamodb[0].table, "vault-dev-restored-20261205");
+    const document = JSON.parse(ofType(run, AWS_TYPES.rolePolicy).find((policy) => policy.name.endsWith("-data-plane"))!.inputs.policy);
+    assert.equal(document.Statement.find((statement: any) => statement.Sid === "VaultStorage").Resource, restoredArn);
+    assert.deepEqual(onlyOfType(run, AWS_TYPES.backupSelection).inputs.resources, [restoredArn]);
+    assert.equal(run.resolved.storageTable, "vault-dev-restored-20261205");
+  });
+});
+
 describe("cluster: a domain", () => {
   it("adds the domain to the certificate and the address", async () => {
     const run = await runProgram(stackConfig("prod"), "prod");
@@ -307,7 +368,9 @@ describe("cluster: SSM Session Manager's path", () => {
   it("reaches SSM through the NAT by default: interface endpoints for KMS and Secrets Manager only, and the managed SSM policy on the node role", async () => {
     const run = await runProgram(stackConfig("prod"), "prod");
     assert.deepEqual(interfaceEndpoints(run).map((endpoint) => endpoint.inputs.serviceName).sort(), ["com.amazonaws.eu-west-1.kms", "com.amazonaws.eu-west-1.secretsmanager"]);
-    assert.equal(onlyOfType(run, AWS_TYPES.rolePolicyAttachment).inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    const nodeRole = onlyOfType(run, AWS_TYPES.instanceProfile).inputs.role;
+    const nodeRolePolicies = ofType(run, AWS_TYPES.rolePolicyAttachment).filter((attachment) => attachment.inputs.role === nodeRole);
+    assert.deepEqual(nodeRolePolicies.map((attachment) => attachment.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
   });
 
   it("with ssmEndpoints, adds ssm, ssmmessages and ec2messages endpoints in every private subnet, with private DNS and the endpoints' security group", async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
+import { isAwsBackupCron } from "../config/cluster";
 import { lastRegistrations, runProgram } from "../offline/runtime";
 import { encodeConfig, stackConfig } from "../config";
 import { devConfig, devWithPeople, devWithVault } from "./fixtures";
@@ -38,8 +39,19 @@ describe("config: valid settings", () => {
     if (!config.cluster.enabled) return;
     assert.equal(config.cluster.nodeCount, 2);
     assert.equal(config.cluster.rootVolumeSizeGb, 20);
+    assert.deepEqual(config.cluster.backup, { schedule: "cron(0 3 * * ? *)", retentionDays: 35 });
+    assert.equal(config.cluster.storageTableName, undefined);
     assert.equal(config.audit.path, "/var/log/vault/audit.log");
     assert.equal(config.vault.configure, false);
+  });
+
+  it("accepts AWS Backup cron schedules: daily, weekly, twice a day, monthly, weekdays", () => {
+    for (const schedule of ["cron(0 3 * * ? *)", "cron(30 1 ? * SUN *)", "cron(0 5,17 * * ? *)", "cron(0 3 1 * ? *)", "cron(15 2 ? * MON-FRI *)", "cron(0 3 L * ? *)"]) {
+      assert.ok(isAwsBackupCron(schedule), schedule);
+    }
+    for (const schedule of ["cron(0 3 * * * *)", "cron(0 3 ? * ? *)", "cron(60 3 * * ? *)", "cron(* 3 * * ? *)", "0 3 * * ? *", "cron(0 3 * * ? * *)"]) {
+      assert.ok(!isAwsBackupCron(schedule), schedule);
+    }
   });
 
   it("allows 0.0.0.0/0 only when explicitly asked", () => {

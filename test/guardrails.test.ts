@@ -34,6 +34,7 @@ const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
   "dynamodb-deletion-protection": [resource(AWS_TYPES.table, { deletionProtectionEnabled: true }), resource(AWS_TYPES.table, {})],
   "dynamodb-protected": [resource(AWS_TYPES.table, {}, { protect: true }), resource(AWS_TYPES.table, {})],
   "dynamodb-on-demand": [resource(AWS_TYPES.table, { billingMode: "PAY_PER_REQUEST" }), resource(AWS_TYPES.table, { billingMode: "PROVISIONED" })],
+  "backup-vault-protected": [resource(AWS_TYPES.backupVault, { forceDestroy: false }, { protect: true }), resource(AWS_TYPES.backupVault, {})],
   "launch-template-imdsv2": [resource(AWS_TYPES.launchTemplate, { metadataOptions: { httpTokens: "required" } }), resource(AWS_TYPES.launchTemplate, { metadataOptions: { httpTokens: "optional" } })],
   "launch-template-encrypted-volumes": [resource(AWS_TYPES.launchTemplate, { blockDeviceMappings: [{ ebs: { encrypted: "true" } }] }), resource(AWS_TYPES.launchTemplate, { blockDeviceMappings: [{ ebs: { encrypted: "false" } }] })],
   "launch-template-no-public-ip": [resource(AWS_TYPES.launchTemplate, { networkInterfaces: [{ associatePublicIpAddress: "false" }] }), resource(AWS_TYPES.launchTemplate, { networkInterfaces: [{ associatePublicIpAddress: "true" }] })],
@@ -101,6 +102,21 @@ describe("guardrails: each rule", () => {
     const secret = resource(AWS_TYPES.secret, {});
     assert.deepEqual(rule.check([secret, resource(AWS_TYPES.secretPolicy, { blockPublicPolicy: true })], { stack: "dev" }), []);
     assert.deepEqual(rule.check([secret], { stack: "dev" }), ["1 secret(s) but 0 aws:secretsmanager/secretPolicy:SecretPolicy"]);
+  });
+
+  it("backup-vault-protected: fails a protected vault that AWS may empty on delete", () => {
+    const rule = RESOURCE_RULES.find((candidate) => candidate.name === "backup-vault-protected")!;
+    assert.match(rule.check(resource(AWS_TYPES.backupVault, { forceDestroy: true }, { protect: true }), { stack: "dev" }) ?? "", /forceDestroy/);
+  });
+
+  it("storage-table-backed-up: fails a table without a backup selection on a plan", () => {
+    const rule = stackRule("storage-table-backed-up");
+    const table = resource(AWS_TYPES.table, {});
+    const plan = resource(AWS_TYPES.backupPlan, {});
+    assert.deepEqual(rule.check([table, plan, resource(AWS_TYPES.backupSelection, { resources: ["arn:aws:dynamodb:eu-west-1:1:table/t"] })], { stack: "dev" }), []);
+    assert.equal(rule.check([table, plan], { stack: "dev" }).length, 1);
+    assert.equal(rule.check([table, resource(AWS_TYPES.backupSelection, { resources: ["arn:t"] })], { stack: "dev" }).length, 1);
+    assert.deepEqual(rule.check([plan], { stack: "dev" }), [], "no table, nothing to back up");
   });
 
   it("vault-audit-enabled: fails a Vault layer without an audit device", () => {

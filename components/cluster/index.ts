@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { AwsEngineConfig, ClusterConfig } from "../../config";
+import { VaultBackup } from "./backup";
 import { VaultFirewall } from "./firewall";
 import { VaultIdentity } from "./identity";
 import { VaultLoadBalancer, worstCaseFailoverSeconds } from "./loadBalancer";
@@ -9,7 +10,7 @@ import { auditLogGroupName, VaultMonitoring } from "./monitoring";
 import { VaultNetwork } from "./network";
 import { VaultNodes } from "./nodes";
 import { VaultSealKey } from "./sealKey";
-import { VaultStorage } from "./storage";
+import { tableArnInAccount, VaultStorage } from "./storage";
 import { metricsNamespace } from "./telemetry";
 import { VaultTls } from "./tls";
 import { VAULT_API_PORT } from "./userData";
@@ -44,7 +45,11 @@ export class VaultCluster extends pulumi.ComponentResource {
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly caCertificate: pulumi.Output<string>;
   readonly kmsKeyArn: pulumi.Output<string>;
+  /** The table the nodes use: the program's own, or the restored one `storageTableName` names. */
   readonly storageTable: pulumi.Output<string>;
+  /** AWS Backup vault holding the table's daily recovery points, and the plan that makes them. */
+  readonly backupVault: pulumi.Output<string>;
+  readonly backupPlanId: pulumi.Output<string>;
   readonly autoScalingGroup: pulumi.Output<string>;
   /** SNS topic every alarm notifies. */
   readonly alarmTopicArn: pulumi.Output<string>;
@@ -63,7 +68,15 @@ export class VaultCluster extends pulumi.ComponentResource {
     }, child);
     const identity = new VaultIdentity(`${name}-identity`, { ...common, awsEngine: args.awsEngine }, child);
     const sealKey = new VaultSealKey(`${name}-seal`, { ...common, nodeRoleArn: identity.role.arn }, child);
+    // The program's table is always declared (protected: never replaced or deleted by Pulumi). After a
+    // restore, `storageTableName` points the nodes, their grants and the backups at the restored table.
     const storage = new VaultStorage(`${name}-storage`, common, child);
+    const table = cluster.storageTableName === undefined
+      ? { name: storage.tableName, arn: storage.tableArn }
+      : { name: pulumi.output(cluster.storageTableName), arn: identity.role.arn.apply((arn) => tableArnInAccount(arn, args.region, cluster.storageTableName!)) };
+    const backup = new VaultBackup(`${name}-backup`, {
+      ...common, tableArn: table.arn, schedule: cluster.backup.schedule, retentionDays: cluster.backup.retentionDays,
+    }, child);
     const firewall = new VaultFirewall(`${name}-firewall`, { ...common, vpcId: network.vpcId, allowedCidrs: cluster.allowedCidrs, kubernetesApi: args.kubernetesApi }, child);
     const loadBalancer = new VaultLoadBalancer(`${name}-lb`, {
       ...common, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
@@ -82,7 +95,7 @@ export class VaultCluster extends pulumi.ComponentResource {
       ...common, region: args.region, nodeCount: cluster.nodeCount, instanceType: cluster.instanceType,
       vaultVersion: cluster.vaultVersion, subnetIds: network.privateSubnetIds, securityGroupId: firewall.nodeGroupId,
       role: identity.role, instanceProfileArn: identity.instanceProfileArn, targetGroupArn: loadBalancer.targetGroupArn,
-      table: { name: storage.tableName, arn: storage.tableArn }, sealKeyArn: sealKey.keyArn,
+      table, sealKeyArn: sealKey.keyArn,
       tlsSecretArn: certificates.secretArn, tlsSecretVersionId: certificates.secretVersionId, auditLogPath: args.auditLogPath, rootVolumeSizeGb: cluster.rootVolumeSizeGb,
       monitoring: {
         namespace, auditLogGroupName: auditLogGroupName(namePrefix), auditLogGroupArn: monitoring.auditLogGroupArn, refreshAlarmNames: monitoring.refreshAlarmNames,
@@ -95,13 +108,16 @@ export class VaultCluster extends pulumi.ComponentResource {
       : pulumi.interpolate`https://${loadBalancer.dnsName}:${VAULT_API_PORT}`;
     this.caCertificate = certificates.caCertificate;
     this.kmsKeyArn = sealKey.keyArn;
-    this.storageTable = storage.tableName;
+    this.storageTable = table.name;
+    this.backupVault = backup.vaultName;
+    this.backupPlanId = backup.planId;
     this.autoScalingGroup = nodes.autoScalingGroupName;
     this.alarmTopicArn = monitoring.alarmTopicArn;
     this.failoverSeconds = worstCaseFailoverSeconds(cluster.healthCheck);
     this.registerOutputs({
       vaultAddress: this.vaultAddress, caCertificate: this.caCertificate, kmsKeyArn: this.kmsKeyArn,
-      storageTable: this.storageTable, autoScalingGroup: this.autoScalingGroup, alarmTopicArn: this.alarmTopicArn, failoverSeconds: this.failoverSeconds,
+      storageTable: this.storageTable, backupVault: this.backupVault, backupPlanId: this.backupPlanId,
+      autoScalingGroup: this.autoScalingGroup, alarmTopicArn: this.alarmTopicArn, failoverSeconds: this.failoverSeconds,
     });
   }
 }

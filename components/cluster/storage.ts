@@ -15,6 +15,15 @@ export const STORAGE_ACTIONS = [
 ].map((action) => `dynamodb:${action}`);
 
 /**
+ * The ARN of a table of this account and region that the program did not create (a restored one), from
+ * any IAM ARN of the account (arn:<partition>:iam::<account>:...): no lookup, so a preview needs no AWS call.
+ */
+export function tableArnInAccount(iamArn: string, region: string, tableName: string): string {
+  const [, partition, , , account] = iamArn.split(":");
+  return `arn:${partition}:dynamodb:${region}:${account}:table/${tableName}`;
+}
+
+/**
  * Vault's storage and HA lock. On-demand billing because throttled writes can stall leader election;
  * protected, with deletion protection and point-in-time recovery, because it holds every secret.
  */
