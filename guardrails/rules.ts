@@ -239,6 +239,20 @@ export const RESOURCE_RULES: ResourceRule[] = [
       || list(r.props.boundServiceAccountNamespaces).length === 0 ? "bind named service accounts and namespaces" : undefined),
   },
   {
+    name: "transit-key-kept", types: [VAULT_TYPES.transitKey],
+    description: "A transit key is the only way to decrypt what was encrypted with it: never deletable, exportable or backed up in clear, and protected in Pulumi.",
+    check: (r) => {
+      const loose = ["deletionAllowed", "exportable", "allowPlaintextBackup"].filter((field) => isTrue(r.props[field]));
+      if (loose.length > 0) return `${loose.join(", ")} must not be true`;
+      return r.protect ? undefined : "the transit key must have protect: true";
+    },
+  },
+  {
+    name: "pki-ca-key-internal", types: [VAULT_TYPES.pkiRootCert, VAULT_TYPES.pkiIntermediateCertRequest],
+    description: "CA private keys are generated inside Vault and never returned: an \"exported\" key would sit in the Pulumi state.",
+    check: (r) => (r.props.type === "internal" ? undefined : `type must be "internal" (got ${JSON.stringify(r.props.type ?? "unset")})`),
+  },
+  {
     name: "vault-explicit-provider", types: [],
     description: "Every Vault resource uses the program's explicit provider, never ambient VAULT_ADDR/VAULT_TOKEN.",
     check: (r) => (r.type.startsWith("vault:") && (r.providerName === undefined || r.providerName.startsWith("default"))
@@ -275,6 +289,17 @@ export const STACK_RULES: StackRule[] = [
     check: (resources) => (resources.some((r) => r.type === AWS_TYPES.table)
       && !(resources.some((r) => r.type === AWS_TYPES.backupPlan) && resources.some((r) => r.type === AWS_TYPES.backupSelection && list(r.props.resources).length > 0))
       ? ["the storage table has no aws:backup/selection:Selection on an aws:backup/plan:Plan"] : []),
+  },
+  {
+    name: "database-root-rotated",
+    description: "In production, Vault rotates each database connection's root password right after configuring it, so the one in the stack config stops working.",
+    check: (resources, context) => {
+      if (!context.stack.startsWith("prod")) return [];
+      const rotated = resources.filter((r) => r.type === VAULT_TYPES.genericEndpoint).map((r) => String(r.props.path ?? ""));
+      return resources.filter((r) => r.type === VAULT_TYPES.databaseConnection)
+        .filter((connection) => !rotated.some((path) => path.endsWith(`/rotate-root/${connection.props.name}`)))
+        .map((connection) => `${connection.name}: no rotate-root write for connection ${connection.props.name} (rotateRoot: false)`);
+    },
   },
   {
     name: "vault-audit-enabled",

@@ -72,6 +72,14 @@ const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
     resource(VAULT_TYPES.kubernetesRole, { boundServiceAccountNames: ["*"], boundServiceAccountNamespaces: ["default"] }, { providerName: "vault" }),
   ],
   "vault-explicit-provider": [resource(VAULT_TYPES.mount, {}, { providerName: "vault" }), resource(VAULT_TYPES.mount, {}, { providerName: "default_7_8_0" })],
+  "transit-key-kept": [
+    resource(VAULT_TYPES.transitKey, { deletionAllowed: false, exportable: false, allowPlaintextBackup: false }, { providerName: "vault", protect: true }),
+    resource(VAULT_TYPES.transitKey, { deletionAllowed: false, exportable: true }, { providerName: "vault", protect: true }),
+  ],
+  "pki-ca-key-internal": [
+    resource(VAULT_TYPES.pkiRootCert, { type: "internal" }, { providerName: "vault" }),
+    resource(VAULT_TYPES.pkiIntermediateCertRequest, { type: "exported" }, { providerName: "vault" }),
+  ],
 };
 
 describe("guardrails: each rule", () => {
@@ -117,6 +125,24 @@ describe("guardrails: each rule", () => {
     assert.equal(rule.check([table, plan], { stack: "dev" }).length, 1);
     assert.equal(rule.check([table, resource(AWS_TYPES.backupSelection, { resources: ["arn:t"] })], { stack: "dev" }).length, 1);
     assert.deepEqual(rule.check([plan], { stack: "dev" }), [], "no table, nothing to back up");
+  });
+
+  it("transit-key-kept: fails a deletable key, a plaintext backup and an unprotected key", () => {
+    const rule = RESOURCE_RULES.find((candidate) => candidate.name === "transit-key-kept")!;
+    const kept = { deletionAllowed: false, exportable: false, allowPlaintextBackup: false };
+    assert.equal(rule.check(resource(VAULT_TYPES.transitKey, { ...kept, deletionAllowed: true }, { protect: true }), { stack: "dev" }), "deletionAllowed must not be true");
+    assert.equal(rule.check(resource(VAULT_TYPES.transitKey, { ...kept, allowPlaintextBackup: "true" }, { protect: true }), { stack: "dev" }), "allowPlaintextBackup must not be true");
+    assert.equal(rule.check(resource(VAULT_TYPES.transitKey, kept), { stack: "dev" }), "the transit key must have protect: true");
+  });
+
+  it("database-root-rotated: fails a production connection whose root password is never rotated, and leaves other stacks alone", () => {
+    const connection = resource(VAULT_TYPES.databaseConnection, { name: "orders" }, { name: "db-orders", providerName: "vault" });
+    const rotation = resource(VAULT_TYPES.genericEndpoint, { path: "database/rotate-root/orders" }, { providerName: "vault" });
+    const otherRotation = resource(VAULT_TYPES.genericEndpoint, { path: "database/rotate-root/billing" }, { providerName: "vault" });
+    const rule = stackRule("database-root-rotated");
+    assert.deepEqual(rule.check([connection, rotation], { stack: "prod" }), []);
+    assert.deepEqual(rule.check([connection, otherRotation], { stack: "prod" }), ["db-orders: no rotate-root write for connection orders (rotateRoot: false)"]);
+    assert.deepEqual(rule.check([connection], { stack: "dev" }), []);
   });
 
   it("vault-audit-enabled: fails a Vault layer without an audit device", () => {

@@ -91,6 +91,12 @@ export function spread(values: number[]): { min: number; median: number; max: nu
   return { min: sorted[0], median, max: sorted[sorted.length - 1] };
 }
 
+/** A run of writes no node acknowledged; open (no endedAt) while it lasts. */
+export interface Outage {
+  startedAt: number;
+  endedAt?: number;
+}
+
 /**
  * Writes `<mount>/w<n>` = { value: n } in a loop, trying the nodes in turn (standbys forward to the
  * active node), and remembers every write Vault acknowledged with a 2xx.
@@ -100,6 +106,8 @@ export class KvWriter {
   attempted = 0;
   /** The longest time between two acknowledged writes: the outage as this client saw it. */
   longestGapSeconds = 0;
+  /** Runs of failed writes, from the first failure's start to the next acknowledgement (performance.now() ms). */
+  readonly outages: Outage[] = [];
   private stopped = false;
   private loop?: Promise<void>;
 
@@ -133,7 +141,11 @@ export class KvWriter {
     for (let value = 0; !this.stopped; value++) {
       this.attempted++;
       const key = `w${value}`;
+      const attemptedAt = performance.now();
       const taken = await this.writeThroughAny(key, value, preferred);
+      const open = this.outages.length > 0 && this.outages[this.outages.length - 1].endedAt === undefined;
+      if (taken === undefined && !open && !this.stopped) this.outages.push({ startedAt: attemptedAt });
+      if (taken !== undefined && open) this.outages[this.outages.length - 1].endedAt = performance.now();
       if (taken !== undefined) {
         this.acknowledged.set(key, value);
         preferred = taken;

@@ -20,11 +20,15 @@ export interface ClusterNetwork {
   clientIp: string;
 }
 
-/** Creates the hub, `nodeCount` node namespaces and the client link; names are unique to this process. */
+/** Networks this process has created: suites in one mocha run each get their own (they live until the run ends). */
+let created = 0;
+
+/** Creates the hub, `nodeCount` node namespaces and the client link; names are unique to this process and call. */
 export function createClusterNetwork(nodeCount: number): ClusterNetwork {
-  const prefix = `vpl-${process.pid}`;
-  // One /24 per test process, so that two concurrent runs never route the same subnet.
-  const subnet = `10.213.${process.pid % 250}`;
+  const sequence = created++;
+  const prefix = `vpl-${process.pid}-${sequence}`;
+  // One /24 per test process and network, so that two concurrent runs never route the same subnet.
+  const subnet = `10.${213 + sequence}.${process.pid % 250}`;
   const hub = { namespace: `${prefix}-hub`, ip: `${subnet}.1` };
   addNamespace(hub.namespace);
   ipIn(hub.namespace, "link", "add", "br0", "type", "bridge");
@@ -42,7 +46,7 @@ export function createClusterNetwork(nodeCount: number): ClusterNetwork {
   });
 
   // Interface names in the root namespace are shared by every process: keep it unique and short (15 characters at most).
-  const clientLink = `vpl${process.pid}`;
+  const clientLink = `vpl${process.pid}n${sequence}`;
   const clientIp = `${subnet}.254`;
   run("ip", ["link", "add", clientLink, "type", "veth", "peer", "name", "uplink", "netns", hub.namespace]);
   registerCleanup(`delete link ${clientLink}`, () => run("ip", ["link", "delete", clientLink]));
