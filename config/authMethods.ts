@@ -44,11 +44,16 @@ const oidcRoleSchema = z.strictObject({
   userClaim: z.string().min(1).default("email"),
   groupsClaim: z.string().min(1).default("groups"),
   /**
+   * Scopes Vault asks for besides openid. Many IdPs put a claim in the ID token only when its scope is asked
+   * for (email for `email`; Okta and Dex release `groups` only for a `groups` scope), so these follow the claims.
+   */
+  scopes: z.array(z.string().regex(/^[!#-[\]-~]+$/, { error: "must be one scope name (no spaces, quotes or backslashes)" })).default(["email"]),
+  /**
    * The claim values the ID token must carry, e.g. { groups: vault-operators }: who may log in through this
    * role. One value per claim: terraform-provider-vault's jwtAuthBackendRoleDataToWrite joins a
    * comma-separated value's parts without their commas ("a,b" reaches Vault as "ab"), so a role per value.
    */
-  boundClaims: z.record(z.string(), z.string().regex(/^[^,]+$/, { error: "must be one value without commas (the provider joins a list's values into one); declare a role per value" }))
+  boundClaims: z.record(z.string(), z.string().trim().regex(/^[^,]+$/, { error: "must be one value without commas (the provider joins a list's values into one); declare a role per value" }))
     .refine((claims) => Object.keys(claims).length > 0, {
       error: "must bind at least one claim (without one, everyone the IdP knows gets these policies)",
     }),
@@ -59,6 +64,8 @@ const oidcRoleSchema = z.strictObject({
 const oidcSchema = z.strictObject({
   path: mountPath.default("oidc"),
   discoveryUrl: z.url({ protocol: /^https$/, error: "must be the https:// issuer URL of the identity provider" }),
+  /** The identity provider's CA, relative to the project folder; unset for a publicly trusted one. */
+  caCertFile: z.string().min(1).optional(),
   clientId: z.string().min(1),
   /** The entry of vault-platform:secrets holding the client secret. */
   clientSecretSecret: secretName.default("oidcClientSecret"),
@@ -125,9 +132,10 @@ export function ldapDirectorySettings(ldap: LdapConfig, caCertificate: string | 
 }
 
 /** The identity provider Vault trusts (auth/<oidc>/config), by Vault's field names; pinned like the directory's. */
-export function oidcProviderSettings(oidc: OidcConfig): Record<string, AuthSetting> {
+export function oidcProviderSettings(oidc: OidcConfig, caCertificate: string | undefined): Record<string, AuthSetting> {
   return {
     oidc_discovery_url: oidc.discoveryUrl,
+    ...(caCertificate !== undefined ? { oidc_discovery_ca_pem: caCertificate } : {}),
     oidc_client_id: oidc.clientId,
     default_role: oidc.defaultRole ?? oidc.roles[0].name,
     // The provider's default, sent on every write.
@@ -141,6 +149,7 @@ export function oidcRoleSettings(role: OidcConfig["roles"][number]): Record<stri
     role_type: "oidc",
     user_claim: role.userClaim,
     groups_claim: role.groupsClaim,
+    oidc_scopes: role.scopes,
     allowed_redirect_uris: role.allowedRedirectUris,
     // Logging received tokens and claims would put them in Vault's log.
     verbose_oidc_logging: false,

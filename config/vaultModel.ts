@@ -53,6 +53,8 @@ export interface VaultLayerModel {
   externalReviewer?: { jwt: Secret; caCertificate: string };
   /** The LDAP directory's CA certificate, read from `auth.ldap.caCertFile` when it is set. */
   ldapCaCertificate?: string;
+  /** The identity provider's CA certificate, read from `auth.oidc.caCertFile` when it is set. */
+  oidcCaCertificate?: string;
   audit: AuditConfig;
 }
 
@@ -104,7 +106,10 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     });
   }
   const externalReviewer = input.kubernetes.enabled && input.kubernetes.reviewer ? readReviewer(input.kubernetes.reviewer, problems) : undefined;
-  const ldapCaCertificate = input.auth.ldap?.caCertFile !== undefined ? readLdapCa(input.auth.ldap.caCertFile, problems) : undefined;
+  const ldapCaCertificate = input.auth.ldap?.caCertFile !== undefined
+    ? readAuthCa("auth.ldap.caCertFile", input.auth.ldap.caCertFile, "the directory's", problems) : undefined;
+  const oidcCaCertificate = input.auth.oidc?.caCertFile !== undefined
+    ? readAuthCa("auth.oidc.caCertFile", input.auth.oidc.caCertFile, "the identity provider's", problems) : undefined;
   failOnProblems(problems);
   const bindings = Object.fromEntries(BINDING_KINDS.map((kind) => [kind, input.consumers.filter((consumer) => consumer[kind] !== undefined)])) as Record<BindingKind, ConsumerConfig[]>;
   return {
@@ -122,6 +127,7 @@ export function deriveVaultLayer(input: VaultLayerInput, policyDir: string): Vau
     kubernetes: input.kubernetes,
     externalReviewer,
     ldapCaCertificate,
+    oidcCaCertificate,
     audit: input.audit,
     engines: input.engines,
     auth: input.auth,
@@ -208,7 +214,8 @@ function readReviewer(files: { jwtFile: string; caCertFile: string }, problems: 
 }
 
 /** The directory's CA certificate (`auth.ldap.caCertFile`), which Vault verifies the LDAP server with. */
-function readLdapCa(file: string, problems: string[]): string | undefined {
-  const text = readKeyFile("auth.ldap.caCertFile", file, PEM_CERTIFICATE_FILE, problems, "point it at the directory's CA certificate (relative to the project folder)");
+/** A login method's CA certificate (`key` names it in errors; `whose` says whose CA it is). */
+function readAuthCa(key: string, file: string, whose: string, problems: string[]): string | undefined {
+  const text = readKeyFile(key, file, PEM_CERTIFICATE_FILE, problems, `point it at ${whose} CA certificate (relative to the project folder)`);
   return text === undefined ? undefined : `${text}\n`;
 }

@@ -39,9 +39,10 @@ const GO_TOOLS: readonly GoTool[] = [
     linkerVariables: (goMod) => [`github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${requiredVersion(goMod, "github.com/pulumi/pulumi/pkg/v3")}`],
   },
   { name: "local-kms", envVar: "LOCAL_KMS_BIN", moduleDir: "tools/local-kms", buildPackage: "github.com/nsmithuk/local-kms" },
+  { name: "mockoidc", envVar: "MOCKOIDC_BIN", moduleDir: "tools/mockoidc", buildPackage: "." },
 ];
 
-export type ToolName = "vault" | "pulumi" | "local-kms";
+export type ToolName = "vault" | "pulumi" | "local-kms" | "mockoidc";
 
 export interface ResolvedTool {
   name: string;

@@ -43,13 +43,14 @@ function caFile(): string {
 describe("people's login: declarations", () => {
   it("derives the LDAP and OIDC paths, the operator policies (not linted as consumers'), and the directory's CA", () => {
     const file = caFile();
-    const layer = layerOf((config) => { config["vault-platform:auth"].ldap.caCertFile = file; });
+    const layer = layerOf((config) => { config["vault-platform:auth"].ldap.caCertFile = file; config["vault-platform:auth"].oidc.caCertFile = file; });
     assert.deepEqual(layer.authPaths, { approle: "approle", kubernetes: "kubernetes", ldap: "ldap", oidc: "oidc" });
     assert.deepEqual(layer.operatorPolicies.map((policy) => [policy.name, policy.file]), [["operators", "policies/operators.hcl"]]);
     assert.ok(!layer.policies.some((policy) => policy.name === "operators"), "people's policies are not consumers'");
     assert.equal(layer.ldapCaCertificate, `${CA}\n`);
+    assert.equal(layer.oidcCaCertificate, `${CA}\n`);
     assert.equal(layer.auth.ldap!.tokenTtl, "8h");
-    assert.equal(layerOf().ldapCaCertificate, undefined);
+    assert.deepEqual([layerOf().ldapCaCertificate, layerOf().oidcCaCertificate], [undefined, undefined]);
   });
 
   it("takes ldap:// with StartTLS, and the first OIDC role as the default one", () => {
@@ -65,6 +66,7 @@ describe("people's login: what the program registers", () => {
   before(async () => {
     const config = devWithPeople();
     config["vault-platform:auth"].ldap.caCertFile = caFile();
+    config["vault-platform:auth"].oidc.caCertFile = caFile();
     run = await runProgram(encodeConfig(config));
   });
 
@@ -90,17 +92,17 @@ describe("people's login: what the program registers", () => {
     assert.ok(group.dependencies.includes(policy.urn), "the group waits for its policy");
   });
 
-  it("configures OIDC with the client secret as a secret and the first role as default, protected; each role bound to its claims", () => {
+  it("configures OIDC with the IdP's CA, the client secret as a secret and the first role as default, protected; each role bound to its claims and asking for their scopes", () => {
     const oidc = onlyOfType(run, VAULT_TYPES.jwtAuth);
     assert.equal(oidc.protect, true);
     assert.ok(isSecretInput(oidc.inputs.oidcClientSecret));
     assert.deepEqual(revealed(oidc.inputs), {
       type: "oidc", path: "oidc", description: "People: OIDC login (vault-platform)", oidcDiscoveryUrl: "https://idp.example.org/realms/staff",
-      oidcClientId: "vault", oidcClientSecret: "client-secret-test", defaultRole: "operators",
+      oidcDiscoveryCaPem: `${CA}\n`, oidcClientId: "vault", oidcClientSecret: "client-secret-test", defaultRole: "operators",
     });
     assert.deepEqual(revealed(inputsOf(VAULT_TYPES.jwtRole)), {
       backend: "oidc", roleName: "operators", roleType: "oidc", userClaim: "email", groupsClaim: "groups",
-      allowedRedirectUris: ["https://vault.example.org/ui/vault/auth/oidc/oidc/callback"], verboseOidcLogging: false, userClaimJsonPointer: false,
+      allowedRedirectUris: ["https://vault.example.org/ui/vault/auth/oidc/oidc/callback"], oidcScopes: ["email"], verboseOidcLogging: false, userClaimJsonPointer: false,
       boundClaims: { groups: "vault-operators" }, tokenPolicies: ["operators"], tokenTtl: 3600,
     });
   });
@@ -220,7 +222,7 @@ describe("people's login: the provisioner policy", () => {
   const allowed = (call: ApiCall) => acl.allows(call.method === "GET" ? "read" : call.method === "DELETE" ? "delete" : "update", call.path, { data: call.body });
   before(() => {
     const file = caFile();
-    layer = layerOf((config) => { config["vault-platform:auth"].ldap.caCertFile = file; });
+    layer = layerOf((config) => { config["vault-platform:auth"].ldap.caCertFile = file; config["vault-platform:auth"].oidc.caCertFile = file; });
     acl = new Acl([parsePolicy(provisionerPolicyText(layer, "dev"), "provisioner"), parsePolicy(DEFAULT_POLICY, "default")]);
   });
 
@@ -244,9 +246,22 @@ describe("people's login: the provisioner policy", () => {
     assert.ok(["sys/mounts/auth/oidc/tune", "auth/ldap/config", "auth/ldap/groups/vault-operators", "auth/oidc/role/operators"].every((p) => planner.includes(p)));
   });
 
+  it("pins each OIDC role's bound claims whole: another value, an extra claim or none is refused", async () => {
+    const config = devWithPeople();
+    config["vault-platform:auth"].ldap.caCertFile = layer.auth.ldap!.caCertFile;
+    config["vault-platform:auth"].oidc.caCertFile = layer.auth.oidc!.caCertFile;
+    const i = revealed(onlyOfType(await runProgram(encodeConfig(config)), VAULT_TYPES.jwtRole).inputs);
+    const write = (boundClaims: Record<string, string>) => RESOURCE_CALLS[VAULT_TYPES.jwtRole].create({ ...i, boundClaims })[0];
+    assert.ok(allowed(write(i.boundClaims)), "the declared claims");
+    for (const widened of [{ groups: "staff" }, { ...i.boundClaims, email: "mallory@example.org" }, {}]) {
+      assert.ok(!allowed(write(widened)), JSON.stringify(widened));
+    }
+  });
+
   it("allows every call the provider makes for the registered resources, bodies included", async () => {
     const config = devWithPeople();
     config["vault-platform:auth"].ldap.caCertFile = layer.auth.ldap!.caCertFile;
+    config["vault-platform:auth"].oidc.caCertFile = layer.auth.oidc!.caCertFile;
     const run = await runProgram(encodeConfig(config));
     for (const type of [VAULT_TYPES.ldapAuth, VAULT_TYPES.ldapGroup, VAULT_TYPES.jwtAuth, VAULT_TYPES.jwtRole]) {
       const registration = onlyOfType(run, type);

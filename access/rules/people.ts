@@ -42,14 +42,15 @@ export function peopleRules(layer: VaultLayerModel): ProvisionerRule[] {
     rules.push(...authMountRules(oidc.path));
     // jwtAuthBackendRead reads the tune too.
     rules.push({ path: `sys/mounts/auth/${oidc.path}/tune`, capabilities: ["read"] });
-    rules.push({ path: `auth/${oidc.path}/config`, capabilities: CONFIG, allowedParameters: { ...pinned(oidcProviderSettings(oidc)), ...free("oidc_client_secret") } });
+    rules.push({ path: `auth/${oidc.path}/config`, capabilities: CONFIG, allowedParameters: { ...pinned(oidcProviderSettings(oidc, layer.oidcCaCertificate)), ...free("oidc_client_secret") } });
     for (const role of oidc.roles) {
-      // bound_claims is a map, which a policy cannot pin: see the README's limits.
+      // bound_claims is pinned whole: Vault compares a map parameter with reflect.DeepEqual, so an extra or
+      // changed claim (who may log in through the role) is refused.
       rules.push({
         path: `auth/${oidc.path}/role/${role.name}`, capabilities: MANAGED,
         allowedParameters: {
-          ...pinned(oidcRoleSettings(role)), token_policies: role.policies,
-          ...free("bound_claims", "bound_audiences", "token_ttl", "clock_skew_leeway", "expiration_leeway", "not_before_leeway"),
+          ...pinned(oidcRoleSettings(role)), token_policies: role.policies, bound_claims: [role.boundClaims],
+          ...free("bound_audiences", "token_ttl", "clock_skew_leeway", "expiration_leeway", "not_before_leeway"),
         },
       });
     }

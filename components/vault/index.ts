@@ -68,7 +68,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     if (layer.engines.transit) new TransitEngine(`${name}-transit`, { provider, transit: layer.engines.transit, after }, child);
     const policies = new VaultPolicies(`${name}-policies`, { provider, policies: layer.policies, after }, child);
     if (layer.auth.ldap || layer.auth.oidc) {
-      new PeopleLogin(`${name}-people`, { provider, auth: layer.auth, policies: layer.operatorPolicies, secrets: layer.secrets, ldapCaCertificate: layer.ldapCaCertificate, after }, child);
+      new PeopleLogin(`${name}-people`, { provider, auth: layer.auth, policies: layer.operatorPolicies, secrets: layer.secrets, ldapCaCertificate: layer.ldapCaCertificate, oidcCaCertificate: layer.oidcCaCertificate, after }, child);
     }
     const policyNames = Object.fromEntries(layer.consumers.map((bound) => [bound.consumer.name, attachedPolicies(bound).map((policy) => policies.names[policy])]));
 

@@ -15,6 +15,8 @@ export interface PeopleLoginArgs extends VaultComponentArgs {
   secrets: Record<string, Secret>;
   /** The directory's CA certificate (`auth.ldap.caCertFile`), unset for a publicly trusted directory. */
   ldapCaCertificate?: string;
+  /** The identity provider's CA certificate (`auth.oidc.caCertFile`), unset for a publicly trusted one. */
+  oidcCaCertificate?: string;
 }
 
 /** A string setting, as the provider's input. */
@@ -38,7 +40,7 @@ export class PeopleLogin extends pulumi.ComponentResource {
     const uploaded = (names: string[]) => names.map((policy) => policies.names[policy]);
     const secret = (entry: string) => pulumi.secret(args.secrets[entry].reveal());
     if (args.auth.ldap) this.ldap(name, args.auth.ldap, args.ldapCaCertificate, secret(args.auth.ldap.bindPasswordSecret), uploaded, child);
-    if (args.auth.oidc) this.oidc(name, args.auth.oidc, secret(args.auth.oidc.clientSecretSecret), uploaded, child);
+    if (args.auth.oidc) this.oidc(name, args.auth.oidc, args.oidcCaCertificate, secret(args.auth.oidc.clientSecretSecret), uploaded, child);
     this.registerOutputs({});
   }
 
@@ -74,13 +76,14 @@ export class PeopleLogin extends pulumi.ComponentResource {
   }
 
   /** The OIDC method, trusting exactly the declared identity provider, and one role per declared role. */
-  private oidc(name: string, oidc: OidcConfig, clientSecret: pulumi.Output<string>, uploaded: (names: string[]) => pulumi.Output<string>[], child: pulumi.CustomResourceOptions): void {
-    const provider = oidcProviderSettings(oidc);
+  private oidc(name: string, oidc: OidcConfig, caCertificate: string | undefined, clientSecret: pulumi.Output<string>, uploaded: (names: string[]) => pulumi.Output<string>[], child: pulumi.CustomResourceOptions): void {
+    const provider = oidcProviderSettings(oidc, caCertificate);
     const backend = new vault.jwt.AuthBackend(`${name}-oidc`, {
       type: "oidc",
       path: oidc.path,
       description: "People: OIDC login (vault-platform)",
       oidcDiscoveryUrl: text(provider, "oidc_discovery_url"),
+      oidcDiscoveryCaPem: text(provider, "oidc_discovery_ca_pem"),
       oidcClientId: text(provider, "oidc_client_id"),
       oidcClientSecret: clientSecret,
       defaultRole: text(provider, "default_role"),
@@ -94,6 +97,7 @@ export class PeopleLogin extends pulumi.ComponentResource {
         userClaim: text(settings, "user_claim")!,
         groupsClaim: text(settings, "groups_claim"),
         allowedRedirectUris: settings.allowed_redirect_uris as string[],
+        oidcScopes: settings.oidc_scopes as string[],
         verboseOidcLogging: flag(settings, "verbose_oidc_logging"),
         userClaimJsonPointer: flag(settings, "user_claim_json_pointer"),
         boundClaims: role.boundClaims,

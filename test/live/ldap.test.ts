@@ -11,12 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { VAULT_TYPES } from "../../components/resourceTypes";
 import { ConfigKey } from "../../config";
-import { engineLayout, stateFile } from "../../local/engine";
-import { LOCAL_STACK, localDown, LocalUp, localUp } from "../../local/localStack";
+import { localDown, LocalUp, localUp } from "../../local/localStack";
 import { LocalLayout } from "../../local/localServers";
 import { vaultCall, vaultRequest } from "../../local/vaultHttp";
 import { BIND_DN, Directory, GROUPS_DN, OPERATORS_GROUP, PEOPLE_DN, startDirectory } from "./ldapServer";
-import { localStackRun, provisionerLogin } from "./localStackRun";
+import { engineWrites, localStackRun, provisionerLogin } from "./localStackRun";
 
 const PASSPHRASE = "live-ldap-passphrase";
 /** Generated per run: none of them may show up in clear anywhere the engine writes. */
@@ -122,10 +121,9 @@ describe("live: people log in through LDAP (a real slapd) to Vault configured by
   });
 
   it("the bind password travels as a secret: encrypted in the engine's state and stack file, in clear nowhere the engine writes", () => {
-    const state = fs.readFileSync(stateFile(engineLayout(root), LOCAL_STACK), "utf8");
-    const stackFile = fs.readFileSync(path.join(engineLayout(root).projectDir, `Pulumi.${LOCAL_STACK}.yaml`), "utf8");
-    for (const text of [state, stackFile]) assert.ok(!text.includes(BIND_PASSWORD), "the bind password is in clear");
-    const ldap = JSON.parse(state).checkpoint.latest.resources.find((resource: { type: string }) => resource.type === VAULT_TYPES.ldapAuth);
+    const written = engineWrites(root);
+    for (const text of written.texts) assert.ok(!text.includes(BIND_PASSWORD), "the bind password is in clear");
+    const ldap = written.resources.find((resource) => resource.type === VAULT_TYPES.ldapAuth)!;
     assert.ok(ldap.inputs.bindpass.ciphertext, "bindpass is a secret input");
     assert.ok(ldap.outputs.bindpass.ciphertext, "bindpass is a secret output");
   });

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { freeLoopbackPort } from "./devVault";
 import { logTail, ManagedProcess, run, startProcess, stopProcess, waitFor } from "./processes";
+import { makeLoopbackCertificates } from "./loopbackTls";
 
 export const SUFFIX = "dc=example,dc=org";
 export const PEOPLE_DN = `ou=people,${SUFFIX}`;
@@ -32,16 +33,6 @@ export interface Directory {
 const SCHEMA_DIR = "/etc/ldap/schema";
 const MODULE_DIR = "/usr/lib/ldap";
 const START_TIMEOUT_MS = 20_000;
-
-/** A CA and a server certificate for 127.0.0.1, made with openssl. */
-function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
-  const file = (name: string) => path.join(dir, name);
-  run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vault-platform live LDAP CA", "-keyout", file("ca.key"), "-out", file("ca.crt")]);
-  run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out", file("server.csr")]);
-  fs.writeFileSync(file("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-  run("openssl", ["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", file("server.ext"), "-out", file("server.crt")]);
-  return { ca: file("ca.crt"), cert: file("server.crt"), key: file("server.key") };
-}
 
 /** {SSHA} hash of a password, as slappasswd makes it (the directory never stores one in clear). */
 const hashed = (password: string) => run("slappasswd", ["-s", password]).trim();
@@ -88,7 +79,7 @@ function slapdConf(dir: string, certificates: { ca: string; cert: string; key: s
 /** Starts slapd on a free loopback port with these users, waiting (bounded) until an LDAPS search as the bind account answers. */
 export async function startDirectory(dir: string, users: DirectoryUser[], bindPassword: string): Promise<Directory> {
   fs.mkdirSync(path.join(dir, "db"), { recursive: true });
-  const certificates = makeCertificates(dir);
+  const certificates = makeLoopbackCertificates(dir, "vault-platform live LDAP CA");
   const conf = path.join(dir, "slapd.conf");
   fs.writeFileSync(conf, slapdConf(dir, certificates));
   fs.writeFileSync(path.join(dir, "entries.ldif"), entries(users, bindPassword));

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigKey, declaredLogin, stackConfig } from "../../config";
+import { engineLayout, stateFile } from "../../local/engine";
 import { LOCAL_STACK } from "../../local/localStack";
 import { runningFromPidFile } from "../../local/backgroundProcess";
 import { localLayout, LocalLayout } from "../../local/localServers";
@@ -48,4 +49,11 @@ export async function provisionerLogin(layout: LocalLayout, endpoint: VaultEndpo
   if (login === undefined) throw new Error(`Pulumi.${LOCAL_STACK}.yaml declares no vault.login`);
   const password = fs.readFileSync(layout.vault.provisionerPasswordFile, "utf8");
   return (await vaultCall(endpoint, "POST", `auth/${login.path}/login/${login.username}`, { body: { password } })).auth.client_token;
+}
+
+/** What the engine wrote for the run's stack: its state file and its stack file, as text, and the state's resources. */
+export function engineWrites(root: string): { texts: string[]; resources: Array<{ type: string; inputs: any; outputs: any }> } {
+  const state = fs.readFileSync(stateFile(engineLayout(root), LOCAL_STACK), "utf8");
+  const stackFile = fs.readFileSync(path.join(engineLayout(root).projectDir, `Pulumi.${LOCAL_STACK}.yaml`), "utf8");
+  return { texts: [state, stackFile], resources: JSON.parse(state).checkpoint.latest.resources };
 }
