@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import { parseConfig } from "../config";
 import { isAwsBackupCron } from "../config/cluster";
 import { lastRegistrations, runProgram } from "../offline/runtime";
@@ -30,6 +31,12 @@ export function checkInvalidCases(cases: InvalidCase[], base: () => Config): voi
 describe("config: invalid cluster settings", () => checkInvalidCases(CLUSTER_CASES, devConfig));
 describe("config: invalid Vault declarations", () => checkInvalidCases(VAULT_CASES, devWithVault));
 describe("config: invalid people's login (LDAP, OIDC)", () => checkInvalidCases(AUTH_CASES, devWithPeople));
+
+it("config: the README counts the invalid configurations test/invalidConfigs.ts derives", () => {
+  const stated = /`test\/invalidConfigs\.ts` derives (\d+) invalid configurations/.exec(fs.readFileSync("README.md", "utf8"));
+  assert.ok(stated, "the README no longer states the count");
+  assert.equal(Number(stated[1]), CLUSTER_CASES.length + VAULT_CASES.length + AUTH_CASES.length);
+});
 
 describe("config: valid settings", () => {
   it("parses the dev stack with defaults filled in", () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import { evaluate, GuardedResource, RESOURCE_RULES, STACK_RULES } from "../guardrails/rules";
 import { ProgramRun, Registration, runProgram, unwrapSecret } from "../offline/runtime";
 import { stackConfig } from "../config";
@@ -85,6 +86,8 @@ const FIXTURES: Record<string, [GuardedResource, GuardedResource, string?]> = {
 describe("guardrails: each rule", () => {
   it(`has at least 20 mandatory rules (${RESOURCE_RULES.length + STACK_RULES.length})`, () => {
     assert.ok(RESOURCE_RULES.length + STACK_RULES.length >= 20);
+    const stated = /CrossGuard policy pack \(`PulumiPolicy\.yaml`, own `package\.json`\) with (\d+)\s+mandatory rules/.exec(fs.readFileSync("README.md", "utf8"));
+    assert.equal(Number(stated?.[1]), RESOURCE_RULES.length + STACK_RULES.length, "the README's count of rules");
     for (const rule of [...RESOURCE_RULES, ...STACK_RULES]) assert.ok(rule.description.length > 20, `${rule.name} needs a rationale`);
   });
 
